@@ -1,0 +1,202 @@
+"""Base classes and shapes shared by every API area.
+
+Two directions, two rules:
+
+* ``RequestModel`` is what a client sends and the emulator accepts. It forbids unknown fields (a typo
+  must fail loudly, not be dropped) and validates the manual's constraints (lengths, ranges, enums,
+  required fields). Optional fields default to ``None`` and are *not* filled with the server's default,
+  so that ``to_wire()`` (``model_dump(mode="json", exclude_none=True)``) reproduces exactly what the
+  caller set. The server-side default is recorded as ``json_schema_extra={"server_default": ...}`` and
+  applied by ``with_server_defaults()`` (the emulator uses that when it stores an object).
+* ``ResponseModel`` is what the server returns. It tolerates unknown fields and missing fields (every
+  field defaults to ``None``) and checks types only, never ranges: a refresh must not break because
+  the cloud returned a value the manual did not foresee. Open enumerations (task state, source state)
+  are therefore typed ``str`` in responses; compare them with the ``StrEnum`` members.
+
+Where one JSON object travels in both directions (e.g. the disk layout a source server reports and a
+task create sends back), the tolerant response class declares the fields once and the request class
+(suffix ``Spec``) inherits it, re-declaring only the fields the manual makes mandatory; their
+descriptions are inherited automatically.
+
+Units on the wire: times are epoch milliseconds, sizes bytes, unless a field says otherwise.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = [
+    "BatchDeleteRequest",
+    "DeviceUse",
+    "EmptyResponse",
+    "ErrorBody",
+    "ErrorDetail",
+    "Firmware",
+    "HHMM_PATTERN",
+    "IdResponse",
+    "MigrationType",
+    "OsType",
+    "PartitionStyle",
+    "QueryModel",
+    "RequestModel",
+    "ResponseModel",
+    "Str255",
+    "hhmm_to_minutes",
+    "server_default",
+]
+
+# "H:MM" or "HH:MM", 24-hour clock. The manual writes "XX:XX" but its own examples send "0:00" and
+# "8:00" next to "00:00" (speed-limit example 2), so both spellings are accepted and kept as sent.
+HHMM_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+_HHMM = re.compile(HHMM_PATTERN)
+
+
+# A string of at most 255 characters: the manual's default limit for names and IDs.
+Str255 = Annotated[str, StringConstraints(max_length=255)]
+
+
+def hhmm_to_minutes(value: str) -> int:
+    """Minutes since midnight of an ``H:MM``/``HH:MM`` string (used to compare time windows)."""
+    if not _HHMM.match(value):
+        raise ValueError(f"{value!r} is not a time of day in HH:MM format (00:00 to 23:59)")
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def server_default(value: Any) -> dict[str, Any]:
+    """``json_schema_extra`` recording the value the server assumes when the field is omitted."""
+    return {"server_default": value}
+
+
+class RequestModel(BaseModel):
+    """A request body (or query string): unknown fields are rejected, the manual's constraints apply."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # A Spec class re-declares a required field without repeating its text: inherit it.
+        inherited_any = False
+        for name, field in cls.model_fields.items():
+            if field.description:
+                continue
+            for base in cls.__mro__[1:]:
+                inherited = getattr(base, "model_fields", {}).get(name)
+                if inherited is not None and inherited.description:
+                    field.description = inherited.description
+                    inherited_any = True
+                    break
+        if inherited_any:
+            cls.model_rebuild(force=True)
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body exactly as sent: wire names, enums as strings, unset fields omitted."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def with_server_defaults(self) -> Self:
+        """A copy where every unset field carrying a documented ``server_default`` is filled in."""
+        updates: dict[str, Any] = {}
+        for name, field in type(self).model_fields.items():
+            extra = field.json_schema_extra
+            if getattr(self, name) is None and isinstance(extra, dict) and "server_default" in extra:
+                updates[name] = extra["server_default"]
+        return self.model_copy(update=updates) if updates else self
+
+
+class QueryModel(RequestModel):
+    """Query-string parameters of a list call; ``to_params()`` gives what httpx should send."""
+
+    def to_params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        for key, value in self.to_wire().items():
+            # Booleans as the lower-case words the API (and the official SDK) send.
+            params[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        return params
+
+
+class ResponseModel(BaseModel):
+    """A response body: unknown fields are kept, missing ones are ``None``, only types are checked."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body as the emulator sends it (unset fields omitted, unknown fields kept)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class EmptyResponse(ResponseModel):
+    """The ``{}`` body that update, delete and action calls return (documented as a bare String)."""
+
+
+class IdResponse(ResponseModel):
+    """``{"id": ...}``: what create calls (and task update) return."""
+
+    id: str | None = Field(None, description="ID of the object created (or updated).")
+
+
+class ErrorDetail(ResponseModel):
+    error_code: str | None = Field(None, description="SMS error code of this detail.")
+    error_msg: str | None = Field(None, description="Error message of this detail.")
+
+
+class ErrorBody(ResponseModel):
+    """Error body. 400/404/500 carry ``error_code`` and ``error_msg`` only; 403 adds the rest."""
+
+    error_code: str | None = Field(None, description="Error code, e.g. SMS.7703 (task does not exist).")
+    error_msg: str | None = Field(None, description="Human-readable error message.")
+    encoded_authorization_message: str | None = Field(
+        None, description="Encoded authorization details (IAM policy denials, HTTP 403)."
+    )
+    error_param: list[str] | None = Field(None, description="Error parameters.")
+    details: list[ErrorDetail] | None = Field(None, description="Detailed errors.")
+
+
+class BatchDeleteRequest(RequestModel):
+    """Body of the batch deletes ``POST /v3/{sources,vm/templates,tasks}/delete``."""
+
+    # Required: the template table alone marks it optional, but its SDK model (DeletetemplatesReq)
+    # and the sources/tasks tables require it; a batch delete without IDs means nothing.
+    ids: list[Str255] = Field(
+        ...,
+        max_length=65535,
+        description="IDs of the objects to delete (each up to 255 characters).",
+    )
+
+
+class OsType(enum.StrEnum):
+    """Operating system family of a source server / task."""
+
+    WINDOWS = "WINDOWS"
+    LINUX = "LINUX"
+
+
+class MigrationType(enum.StrEnum):
+    """Task / migration-project type."""
+
+    MIGRATE_FILE = "MIGRATE_FILE"  # file-level migration (Linux)
+    MIGRATE_BLOCK = "MIGRATE_BLOCK"  # block-level migration
+
+
+class DeviceUse(enum.StrEnum):
+    """Role of a disk or partition. Logical volumes also use VOLUME_GROUP and BTRFS."""
+
+    NORMAL = "NORMAL"
+    OS = "OS"
+    BOOT = "BOOT"
+    VOLUME_GROUP = "VOLUME_GROUP"
+    BTRFS = "BTRFS"
+
+
+class PartitionStyle(enum.StrEnum):
+    MBR = "MBR"
+    GPT = "GPT"
+
+
+class Firmware(enum.StrEnum):
+    BIOS = "BIOS"
+    UEFI = "UEFI"

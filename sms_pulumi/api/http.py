@@ -1,0 +1,272 @@
+"""The shared HTTP layer: one pooled ``httpx.Client`` per base URL, retries, error mapping, logging.
+
+* One ``httpx.Client`` per (base URL, timeouts) per process, created lazily under a lock and closed at
+  exit. httpx clients are safe to share between threads; the Pulumi provider calls from up to 4.
+  Authentication is passed per request, so clients never hold credentials.
+* Every call goes through :func:`sms_pulumi.api.retry.run_with_retries` and is logged once at the end:
+  method, path, status, request id, attempts and duration (DEBUG on success, WARNING on failure). Log
+  records and exception texts are passed through :func:`~sms_pulumi.api.credentials.redact`.
+* Non-2xx responses become :class:`~sms_pulumi.api.errors.ApiError` subclasses; transport failures
+  after the last retry become :class:`~sms_pulumi.api.errors.TransportError`.
+* Query strings are sent in canonical form (sorted, ``quote(safe="~")``), i.e. exactly as signed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from importlib import metadata as _metadata
+from typing import Any
+
+import httpx
+
+from sms_pulumi.api import signing
+from sms_pulumi.api.credentials import Timeouts, redact
+from sms_pulumi.api.errors import ApiError, TransportError, error_from_response
+from sms_pulumi.api.retry import RetryPolicy, run_with_retries
+
+__all__ = [
+    "USER_AGENT",
+    "ApiHttp",
+    "QueryParams",
+    "RedactingFilter",
+    "close_all_clients",
+    "shared_client",
+]
+
+
+
+def _package_version() -> str:
+    try:
+        return _metadata.version("sms-pulumi")
+    except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"
+
+
+USER_AGENT = f"sms-pulumi/{_package_version()}"
+logger = logging.getLogger("sms_pulumi.api.http")
+
+QueryParams = Mapping[str, Any] | Iterable[tuple[str, Any]]
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message with secrets redacted (attached to this package's loggers)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # pragma: no cover - a broken format string: leave it to logging
+            return True
+        redacted = redact(message)
+        if redacted != message or record.args:
+            record.msg = redacted
+            record.args = None
+        return True
+
+
+for _name in ("sms_pulumi.api.http", "sms_pulumi.api.retry"):
+    _logger = logging.getLogger(_name)
+    if not any(isinstance(f, RedactingFilter) for f in _logger.filters):
+        _logger.addFilter(RedactingFilter())
+
+
+# ------------------------------------------------------------------------------------- client pool
+
+_CLIENTS: dict[tuple[str, Timeouts], httpx.Client] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def shared_client(base_url: str, timeouts: Timeouts | None = None) -> httpx.Client:
+    """The process-wide client for ``base_url`` (keep-alive pool, explicit timeouts)."""
+    timeouts = timeouts or Timeouts()
+    key = (base_url.rstrip("/"), timeouts)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None or client.is_closed:
+            client = httpx.Client(
+                timeout=httpx.Timeout(
+                    connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
+                ),
+                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0),
+                headers={"User-Agent": USER_AGENT},
+                follow_redirects=False,
+                trust_env=True,
+            )
+            _CLIENTS[key] = client
+        return client
+
+
+def close_all_clients() -> None:
+    """Close every pooled client (registered with atexit; tests call it too)."""
+    with _CLIENTS_LOCK:
+        clients = list(_CLIENTS.values())
+        _CLIENTS.clear()
+    for client in clients:
+        client.close()
+
+
+atexit.register(close_all_clients)
+
+
+# --------------------------------------------------------------------------------------- API calls
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    value = response.headers.get("X-Request-Id") or response.headers.get("X-Openstack-Request-Id")
+    return str(value) if value else None
+
+
+def _decode_body(response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _params_pairs(params: QueryParams | None) -> list[tuple[str, Any]]:
+    if params is None:
+        return []
+    items = params.items() if isinstance(params, Mapping) else params
+    pairs: list[tuple[str, Any]] = []
+    for key, value in items:
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            pairs.extend((key, v) for v in value if v is not None)
+        else:
+            pairs.append((key, value))
+    return pairs
+
+
+class ApiHttp:
+    """Sends API calls for one service (``SMS`` / ``OMS``) to one base URL with one auth flow."""
+
+    def __init__(
+        self,
+        service: str,
+        base_url: str,
+        auth: httpx.Auth | None,
+        *,
+        timeouts: Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        client: httpx.Client | None = None,
+    ) -> None:
+        self.service = service
+        self.base_url = base_url.rstrip("/")
+        self._auth = auth
+        self._timeouts = timeouts or Timeouts()
+        self.retry = retry or RetryPolicy()
+        self._client = client
+
+    @property
+    def client(self) -> httpx.Client:
+        return self._client or shared_client(self.base_url, self._timeouts)
+
+    def __repr__(self) -> str:
+        return f"ApiHttp({self.service!r}, {self.base_url!r})"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        json_body: Any = None,
+        idempotent: bool | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> httpx.Response:
+        """Send one API call (with retries); returns the 2xx response or raises an ``ApiError``.
+
+        ``path`` is already percent-encoded where needed (use ``quote(id, safe="")`` for path
+        parameters). ``idempotent`` defaults to True for GET/PUT/DELETE and False for POST; see
+        :mod:`sms_pulumi.api.retry` for what that changes.
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in _IDEMPOTENT_METHODS
+        policy = retry or self.retry
+        query = signing.encode_query(_params_pairs(params))
+        url = self.base_url + path + (f"?{query}" if query else "")
+        content = b""
+        if json_body is not None:
+            content = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        headers = {"Content-Type": "application/json;charset=UTF-8", "Accept": "application/json"}
+        client = self.client
+        attempts = 0
+
+        def send() -> httpx.Response:
+            nonlocal attempts
+            attempts += 1
+            request = client.build_request(method, url, content=content, headers=headers)
+            response = client.send(request, auth=self._auth)
+            response.read()
+            return response
+
+        started = time.monotonic()
+        describe = f"{self.service} {method} {path}"
+        try:
+            response = run_with_retries(send, policy=policy, idempotent=idempotent, describe=describe)
+        except httpx.TransportError as exc:
+            elapsed = (time.monotonic() - started) * 1000
+            logger.warning(
+                "%s %s %s -> %s after %d attempt(s), %.0f ms",
+                self.service, method, path, type(exc).__name__, attempts, elapsed,
+            )
+            detail = str(exc) or "no detail"
+            raise TransportError(
+                f"{type(exc).__name__} after {attempts} attempt(s): {detail}",
+                method=method,
+                path=path,
+                service=self.service,
+            ) from None
+        elapsed = (time.monotonic() - started) * 1000
+        request_id = _request_id(response)
+        level = logging.DEBUG if response.is_success else logging.WARNING
+        logger.log(
+            level,
+            "%s %s %s -> %d (request %s, %d attempt(s), %.0f ms)",
+            self.service, method, path, response.status_code, request_id or "-", attempts, elapsed,
+        )
+        if response.is_success:
+            return response
+        raise error_from_response(
+            status=response.status_code,
+            body=_decode_body(response),
+            request_id=request_id,
+            method=method,
+            path=path,
+            service=self.service,
+        )
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        json_body: Any = None,
+        idempotent: bool | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Any:
+        """Like :meth:`request`, returning the decoded JSON body (``None`` for an empty body)."""
+        response = self.request(
+            method, path, params=params, json_body=json_body, idempotent=idempotent, retry=retry
+        )
+        body = _decode_body(response)
+        if isinstance(body, str):
+            raise ApiError(
+                "response is not JSON",
+                status=response.status_code,
+                request_id=_request_id(response),
+                method=method.upper(),
+                path=path,
+                service=self.service,
+            )
+        return body

@@ -20,18 +20,24 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from importlib import metadata as _metadata
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from sms_pulumi.api import signing
-from sms_pulumi.api.credentials import Timeouts, redact
-from sms_pulumi.api.errors import ApiError, TransportError, error_from_response
+from sms_pulumi.api.auth import AkSkAuth, TokenAuth
+from sms_pulumi.api.credentials import ProviderSettings, Timeouts, redact
+from sms_pulumi.api.errors import ApiError, ConfigurationError, TransportError, error_from_response
 from sms_pulumi.api.retry import RetryPolicy, run_with_retries
 
 __all__ = [
     "USER_AGENT",
     "ApiHttp",
+    "auth_for",
+    "parse_model",
+    "path_param",
     "QueryParams",
     "RedactingFilter",
     "close_all_clients",
@@ -270,3 +276,43 @@ class ApiHttp:
                 service=self.service,
             )
         return body
+
+
+# ------------------------------------------------------------------------- helpers for the clients
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def path_param(value: str) -> str:
+    """A path parameter percent-encoded as one segment (an id can never add a path level)."""
+    if not value:
+        raise ValueError("an id used in a URL path must not be empty")
+    return quote(str(value), safe="")
+
+
+def parse_model(model: type[M], body: Any, *, method: str, path: str, service: str) -> M:
+    """Validate a response body; a malformed body becomes an ApiError naming the fields (not values)."""
+    try:
+        return model.model_validate({} if body is None else body)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '<body>'}: {err['msg']}" for err in exc.errors()[:5]
+        )
+        raise ApiError(
+            f"unexpected {model.__name__} response ({problems})",
+            method=method.upper(),
+            path=path,
+            service=service,
+        ) from None
+
+
+def auth_for(settings: ProviderSettings, *, project_id: str | None = None) -> httpx.Auth:
+    """AkSkAuth when AK/SK are configured, else TokenAuth; ConfigurationError when neither is."""
+    project = project_id or settings.project_id
+    if settings.credentials is not None:
+        return AkSkAuth(settings.credentials, project_id=project)
+    if settings.auth_token:
+        return TokenAuth(settings.auth_token, project_id=project)
+    raise ConfigurationError(
+        "no Huawei Cloud credentials: set huaweicloud:accessKey/secretKey or HW_ACCESS_KEY/HW_SECRET_KEY"
+    )

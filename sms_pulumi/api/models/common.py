@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -45,6 +46,8 @@ __all__ = [
     "RequestModel",
     "ResponseModel",
     "Str255",
+    "check_window_order",
+    "check_windows_disjoint",
     "hhmm_to_minutes",
     "server_default",
 ]
@@ -67,20 +70,35 @@ def hhmm_to_minutes(value: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
+def check_windows_disjoint(windows: Sequence[tuple[str, str]]) -> None:
+    """Raise ``ValueError`` if two ``(start, end)`` HH:MM windows overlap; touching ones are fine."""
+    ordered = sorted(windows, key=lambda w: hhmm_to_minutes(w[0]))
+    for (start_a, end_a), (start_b, end_b) in zip(ordered, ordered[1:], strict=False):
+        if hhmm_to_minutes(start_b) < hhmm_to_minutes(end_a):
+            raise ValueError(f"time windows {start_a}-{end_a} and {start_b}-{end_b} overlap")
+
+
+def check_window_order(start: str, end: str) -> None:
+    """Raise ``ValueError`` unless the window ends after it starts (no wrap past midnight)."""
+    if hhmm_to_minutes(end) <= hhmm_to_minutes(start):
+        raise ValueError(
+            f"window {start}-{end} must end after it starts; "
+            "split a window that crosses midnight in two (e.g. 22:00-23:59 and 00:00-06:00)"
+        )
+
+
 def server_default(value: Any) -> dict[str, Any]:
     """``json_schema_extra`` recording the value the server assumes when the field is omitted."""
     return {"server_default": value}
 
 
-class RequestModel(BaseModel):
-    """A request body (or query string): unknown fields are rejected, the manual's constraints apply."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+class _WireModel(BaseModel):
+    """Lets a subclass re-declare a field (to narrow its type or make it required) without repeating
+    its description: an empty description is inherited from the nearest base that has one."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        # A Spec class re-declares a required field without repeating its text: inherit it.
         inherited_any = False
         for name, field in cls.model_fields.items():
             if field.description:
@@ -93,6 +111,12 @@ class RequestModel(BaseModel):
                     break
         if inherited_any:
             cls.model_rebuild(force=True)
+
+
+class RequestModel(_WireModel):
+    """A request body (or query string): unknown fields are rejected, the manual's constraints apply."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON body exactly as sent: wire names, enums as strings, unset fields omitted."""
@@ -119,7 +143,7 @@ class QueryModel(RequestModel):
         return params
 
 
-class ResponseModel(BaseModel):
+class ResponseModel(_WireModel):
     """A response body: unknown fields are kept, missing ones are ``None``, only types are checked."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)

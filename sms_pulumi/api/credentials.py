@@ -69,26 +69,25 @@ _MIN_SECRET_LEN = 4  # never register tiny strings: they would blank out ordinar
 
 _SECRET_FIELD = (
     r"(?:[\w-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|credential|private_?key|"
-    r"authentication_?key|access_?key|connection_string|json_auth_file|signature)[\w-]*"
+    r"authentication_?key|access_?key|connection_string|json_auth_file|signature|authorization)[\w-]*"
     r"|(?:src_|dst_)?(?:ak|sk))"
 )
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    # Authorization / token headers in "Name: value" or "'name': 'value'" form, up to the end of value.
+    # Header lines "Authorization: value" (unquoted): the rest of the line is the value.
     (
         re.compile(
-            r"(?i)(['\"]?(?:authorization|x-auth-token|x-security-token|x-subject-token)['\"]?\s*[:=]\s*)"
-            r"(['\"]?)([^'\"\r\n]+)\2"
+            r"(?i)(\b(?:authorization|x-auth-token|x-security-token|x-subject-token)\s*:\s*)(?!['\"])[^\r\n]+"
         ),
-        r"\1\2" + REDACTED + r"\2",
+        r"\1" + REDACTED,
     ),
-    # The signature (and access key) inside an SDK-HMAC-SHA256 value anywhere else.
+    # The signature inside an SDK-HMAC-SHA256 value anywhere else.
     (re.compile(r"(?i)(Signature=)[0-9a-f]+"), r"\1" + REDACTED),
-    # JSON string fields whose name looks secret: "password": "x", "sk": "x", "src_sk": "x" ...
+    # Quoted fields whose name looks secret: "password": "x", 'sk': 'x', "Authorization": "..."
     (
         re.compile(r"(?i)([\"']" + _SECRET_FIELD + r"[\"']\s*:\s*)([\"'])((?:\\.|(?!\2).)*)\2"),
         r"\1\2" + REDACTED + r"\2",
     ),
-    # key=value forms (query strings, repr of objects): password=x, secret_key='x'
+    # key=value forms (query strings, reprs): password=x, secret_key='x', x-auth-token=x
     (
         re.compile(r"(?i)(\b" + _SECRET_FIELD + r"=)(['\"]?)([^&\s,'\")]+)\2"),
         r"\1\2" + REDACTED + r"\2",

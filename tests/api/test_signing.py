@@ -128,19 +128,30 @@ def test_verifier_matches_sdk(index: int) -> None:
     path, _, query = signed.uri.partition("?")
     wire_path = quote(path, safe="/~")
     ours = signing.expected_signature(
-        case["method"], wire_path, query, signed.header_params, parsed.signed_headers, case["body"], case["sk"]
+        case["method"],
+        wire_path,
+        query,
+        signed.header_params,
+        parsed.signed_headers,
+        case["body"],
+        case["sk"],
     )
     assert ours == parsed.signature
     assert signing.authorization_header(case["ak"], parsed.signed_headers, ours) == sdk_auth
     # The raw (unencoded) path and a form-encoded query string give the same result.
-    form_query = "&".join(
-        f"{quote(str(k), safe='')}={quote(str(v).lower() if isinstance(v, bool) else str(v), safe='')}"
-        .replace("%20", "+")
-        for k, v in case["params"]
-    )
+    def form(value: object) -> str:
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        return quote(text, safe="").replace("%20", "+")
+
+    form_query = "&".join(f"{form(k)}={form(v)}" for k, v in case["params"])
     assert (
         signing.expected_signature(
-            case["method"], path, form_query, signed.header_params, parsed.signed_headers, case["body"],
+            case["method"],
+            path,
+            form_query,
+            signed.header_params,
+            parsed.signed_headers,
+            case["body"],
             case["sk"],
         )
         == parsed.signature
@@ -148,8 +159,13 @@ def test_verifier_matches_sdk(index: int) -> None:
     # Tampering is detected.
     assert (
         signing.expected_signature(
-            case["method"], wire_path + "x", query, signed.header_params, parsed.signed_headers,
-            case["body"], case["sk"],
+            case["method"],
+            wire_path + "x",
+            query,
+            signed.header_params,
+            parsed.signed_headers,
+            case["body"],
+            case["sk"],
         )
         != parsed.signature
     )
@@ -176,7 +192,11 @@ def test_client_auth_header_identical_to_sdk(index: int) -> None:
 def test_unsigned_payload_header_is_honoured(content_type: str) -> None:
     creds = BasicCredentials("AKX", "SKX")
     request = SdkRequest(
-        method="POST", schema="https", host="h.example.com:444", resource_path="/v3/upload", query_params=[],
+        method="POST",
+        schema="https",
+        host="h.example.com:444",
+        resource_path="/v3/upload",
+        query_params=[],
         header_params={"Content-Type": content_type, "X-Sdk-Date": signing.sdk_date(FIXED_NOW)},
         body=b"\x00\x01binary",
     )
@@ -228,4 +248,6 @@ def test_missing_signed_header_or_date_raises() -> None:
     with pytest.raises(KeyError):
         signing.expected_signature("GET", "/", "", {"Host": "h"}, ["host"], b"", "sk")
     with pytest.raises(ValueError):
-        signing.expected_signature("GET", "/", "", {"Host": "h", "X-Sdk-Date": "yesterday"}, ["host"], b"", "sk")
+        signing.expected_signature(
+            "GET", "/", "", {"Host": "h", "X-Sdk-Date": "yesterday"}, ["host"], b"", "sk"
+        )

@@ -1,0 +1,275 @@
+"""What every resource provider of ours shares: field specs, check, diff, waits, API clients.
+
+A resource module declares its inputs once, as a tuple of `Field`s (which of them force a
+replacement, which are secret, how values are normalised before comparing), and a pydantic wire model
+to validate them against. `check` and `diff` are generic over that declaration; create, read, update
+and delete are each resource's own.
+
+Pulumi 3.79 dynamic providers: the provider object is pickled into every resource's state, so
+provider classes keep nothing on the instance; clients and credentials live in this module, inside
+the provider process, and come from the environment.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+import pydantic
+from pulumi.dynamic import CheckFailure, CheckResult, DiffResult, ResourceProvider
+from pulumi.runtime import rpc
+
+from sms_pulumi.api.credentials import ProviderSettings
+from sms_pulumi.api.sms import SmsClient
+
+if TYPE_CHECKING:
+    from sms_pulumi.api.oms import OmsClient
+
+#: The engine's placeholder for a value not known yet (preview of a value computed by another resource).
+UNKNOWN = rpc.UNKNOWN
+
+T = TypeVar("T")
+
+
+def is_unknown(value: Any) -> bool:
+    if value == UNKNOWN:
+        return True
+    if isinstance(value, Mapping):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+def plain(value: Any) -> Any:
+    """Normalise a value as the engine hands it back: whole floats become ints, None entries go."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a resource, as the diff and the read-back see it."""
+
+    name: str
+    #: The API cannot change it in place: a change replaces the resource.
+    replace: bool = False
+    #: Compared after this normalisation (e.g. the API echoes a default or reorders a list).
+    normalise: Callable[[Any], Any] = plain
+    #: Write-only: the API never returns it (or returns it masked), so read keeps the stored value.
+    write_only: bool = False
+    #: When the input is absent, the API fills the value: an absent input never differs.
+    server_default: bool = False
+    #: Only read by create (e.g. the ID of an object to adopt): changing it later changes nothing.
+    create_only: bool = False
+
+
+# -- settings and clients: one per provider process -----------------------------------------------
+
+_lock = threading.Lock()
+_settings: ProviderSettings | None = None
+_sms: SmsClient | None = None
+_oms: OmsClient | None = None
+
+
+def settings() -> ProviderSettings:
+    global _settings
+    with _lock:
+        if _settings is None:
+            _settings = ProviderSettings.load()
+        return _settings
+
+
+def sms_client() -> SmsClient:
+    global _sms
+    current = settings()
+    with _lock:
+        if _sms is None:
+            _sms = SmsClient(current)
+        return _sms
+
+
+def oms_client() -> OmsClient:
+    from sms_pulumi.api.oms import OmsClient
+
+    global _oms
+    current = settings()
+    with _lock:
+        if _oms is None:
+            _oms = OmsClient(current)
+        return _oms
+
+
+# -- check ----------------------------------------------------------------------------------------
+
+
+def field_path(loc: Iterable[int | str]) -> str:
+    """pydantic's error location as the property path Pulumi shows: `disks[0].size`."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def validation_failures(model: type[pydantic.BaseModel], values: Mapping[str, Any],
+                        prefix: str = "") -> list[CheckFailure]:
+    """Validate `values` with a wire model; one CheckFailure per invalid field, naming it.
+
+    Values not known yet (preview) are left out, and errors about them are not reported: they are
+    checked again when known.
+    """
+    known = {k: v for k, v in values.items() if not is_unknown(v)}
+    unknown = set(values) - set(known)
+    try:
+        model.model_validate(plain(known))
+    except pydantic.ValidationError as exc:
+        failures = []
+        for error in exc.errors():
+            loc = error["loc"]
+            if loc and loc[0] in unknown:
+                continue
+            if error["type"] == "missing" and loc and loc[0] in unknown:
+                continue
+            path = field_path(loc) if loc else "(body)"
+            failures.append(CheckFailure(prefix + path, error["msg"]))
+        return failures
+    return []
+
+
+# -- diff -----------------------------------------------------------------------------------------
+
+
+def changed_fields(fields: Iterable[Field], olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[Field]:
+    changed = []
+    for f in fields:
+        if f.create_only:
+            continue
+        old, new = olds.get(f.name), news.get(f.name)
+        if is_unknown(new):
+            changed.append(f)
+        elif new is None and (f.server_default or old is None):
+            continue
+        elif f.normalise(old) != f.normalise(new):
+            changed.append(f)
+    return changed
+
+
+class BaseProvider(ResourceProvider):
+    """check and diff driven by `FIELDS` and `MODEL`; subclasses implement create/read/update/delete."""
+
+    #: Every input of the resource.
+    FIELDS: ClassVar[tuple[Field, ...]] = ()
+    #: Output-only properties (declared on the resource so that they can be read as attributes).
+    OUTPUTS: ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        """Resource-specific validation; returns failures that name the field."""
+        return []
+
+    def inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        names = {f.name for f in self.FIELDS}
+        return {k: v for k, v in props.items() if k in names}
+
+    def check(self, _olds: Any, news: Any) -> CheckResult:
+        unknown_names = sorted(set(news) - {f.name for f in self.FIELDS} - {*self.OUTPUTS, "__provider"})
+        failures = [CheckFailure(n, f"unknown property '{n}'") for n in unknown_names]
+        failures += self.validate(news)
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: Any, news: Any) -> DiffResult:
+        changed = changed_fields(self.FIELDS, olds, news)
+        replaces = [f.name for f in changed if f.replace]
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces))
+
+
+# -- waiting --------------------------------------------------------------------------------------
+
+
+class WaitTimeout(RuntimeError):
+    pass
+
+
+def wait_until(
+    what: str,
+    poll: Callable[[], T],
+    done: Callable[[T], bool],
+    *,
+    timeout: float | None = None,
+    describe: Callable[[T], str] = str,
+    failed: Callable[[T], str | None] = lambda _: None,
+) -> T:
+    """Poll until `done`, saying what we wait for; back off from 1 s to 10 s between polls.
+
+    Fails with WaitTimeout after `timeout` seconds, or at once when `failed` returns a reason.
+    """
+    from pulumi import log
+
+    start = time.monotonic()
+    bound = settings().wait_timeout if timeout is None else timeout
+    # Start polling quickly (most transitions are short), then back off to the configured interval.
+    ceiling = max(settings().poll_interval, 0.05)
+    interval = min(1.0, ceiling)
+    last_said = ""
+    while True:
+        value = poll()
+        if done(value):
+            return value
+        reason = failed(value)
+        if reason:
+            raise RuntimeError(f"{what}: {reason}")
+        elapsed = time.monotonic() - start
+        state = describe(value)
+        if state != last_said:
+            log.info(f"waiting for {what}: {state} ({elapsed:.0f}s)")
+            last_said = state
+        if elapsed > bound:
+            raise WaitTimeout(
+                f"gave up waiting for {what} after {elapsed:.0f}s (last seen: {state}); "
+                "raise the bound with HW_WAIT_TIMEOUT (seconds)"
+            )
+        time.sleep(min(interval, max(0.0, bound - elapsed)))
+        interval = min(interval * 1.5, ceiling)
+
+
+# -- creating without duplicates ------------------------------------------------------------------
+
+
+def create_once(what: str, post: Callable[[], Any], find: Callable[[], list[Any]]) -> str:
+    """POST a create once; when its answer is lost, find the object instead of posting again.
+
+    Creates are not idempotent: SMS would make a second object (or refuse a duplicate name) if the
+    request reached it but the response did not reach us. `find` lists the objects that this very
+    request would have made (same unique name); exactly one means it was created.
+    """
+    from sms_pulumi.api.errors import ApiError
+
+    try:
+        created = post()
+    except ApiError as exc:
+        if not exc.retryable:
+            raise
+        found = [obj for obj in find() if getattr(obj, "id", None)]
+        if len(found) == 1:
+            return str(found[0].id)
+        if found:
+            raise RuntimeError(
+                f"{what}: the create's answer was lost and {len(found)} objects match"
+            ) from exc
+        created = post()
+    if not getattr(created, "id", None):
+        raise RuntimeError(f"{what}: SMS answered the create without an id")
+    return str(created.id)
+
+
+def empty_to_none(value: Any) -> Any:
+    """SMS reports an unset object as `{}` and an unset list as `[]`; both mean: not set."""
+    value = plain(value)
+    return None if value in ({}, [], "") else value

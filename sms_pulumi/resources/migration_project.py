@@ -1,0 +1,177 @@
+"""MigrationProject: `/v3/migprojects` (manual 5.8), the default settings of a migration wave.
+
+Schema: the wire model `MigProjectSpec` (sms_pulumi.api.models.migprojects); inputs carry the wire
+names. Everything updates in place (`PUT /v3/migprojects/{id}` takes the whole project). `isdefault`
+is managed through `PUT /v3/migprojects/{id}/default`: SMS keeps exactly one default project, so a
+project stops being the default only when another one becomes it, and SMS refuses to delete the
+default project (SMS.7303) — the provider says so before calling the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, UpdateResult
+
+from sms_pulumi.api.errors import NotFoundError
+from sms_pulumi.api.models.migprojects import CreateMigProjectRequest, MigProject, UpdateMigProjectRequest
+from sms_pulumi.resources._provider import BaseProvider, Field, create_once, sms_client, validation_failures
+
+_UPDATABLE = (
+    "name", "description", "region", "start_target_server", "speed_limit", "use_public_ip",
+    "exist_server", "type", "enterprise_project", "syncing", "start_network_check",
+)
+#: Filled by SMS when not given: an absent input never differs from what SMS reports.
+_SERVER_DEFAULTS = {"start_target_server", "enterprise_project", "speed_limit", "start_network_check",
+                    "description"}
+
+
+class MigrationProjectProvider(BaseProvider):
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        *(Field(n, server_default=n in _SERVER_DEFAULTS) for n in _UPDATABLE),
+        Field("isdefault", server_default=True),
+        Field("adopt_id", create_only=True),
+    )
+
+    def validate(self, news: dict[str, Any]) -> list[CheckFailure]:
+        return validation_failures(CreateMigProjectRequest, _body(news))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        client = sms_client()
+        project_id = props.get("adopt_id")
+        if project_id:
+            client.show_migproject(project_id)  # fails clearly when the ID does not exist
+            client.update_migproject(project_id, UpdateMigProjectRequest.model_validate(_body(props)))
+        else:
+            # Created as non-default: SMS switches the default only through .../default (below).
+            request = CreateMigProjectRequest.model_validate({**_body(props), "isdefault": False})
+            project_id = create_once(
+                f"migration project {request.name!r}",
+                lambda: client.create_migproject(request),
+                lambda: client.find_migprojects_by_name(request.name),
+            )
+        if props.get("isdefault"):
+            client.set_default_migproject(project_id)
+        return CreateResult(project_id, _outputs(props, client.show_migproject(project_id)))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            live = sms_client().show_migproject(id_)
+        except NotFoundError:
+            return ReadResult(None, {})
+        return ReadResult(id_, _outputs(props, live))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        client = sms_client()
+        if olds.get("isdefault") and news.get("isdefault") is False:
+            raise ValueError(
+                f"isdefault: migration project {news.get('name')!r} stays the default until another "
+                "project is made the default (SMS has no call to unset it); set isdefault=True on the "
+                "project that should replace it"
+            )
+        client.update_migproject(id_, UpdateMigProjectRequest.model_validate(_body(news)))
+        if news.get("isdefault") and not olds.get("isdefault"):
+            client.set_default_migproject(id_)
+        return UpdateResult(_outputs(news, client.show_migproject(id_)))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        client = sms_client()
+        try:
+            live = client.show_migproject(id_)
+        except NotFoundError:
+            return
+        if live.isdefault:
+            raise ValueError(
+                f"migration project {live.name!r} ({id_}) is the default project, which SMS does not "
+                "delete (SMS.7303): make another project the default first (isdefault=True on it), or "
+                "remove this resource from the stack with `pulumi state delete` to keep the project"
+            )
+        try:
+            client.delete_migproject(id_)
+        except NotFoundError:
+            return
+
+
+def _body(props: dict[str, Any]) -> dict[str, Any]:
+    """The request body: the wire fields the user set (None means: let SMS decide)."""
+    body = {k: props[k] for k in (*_UPDATABLE, "isdefault") if props.get(k) is not None}
+    for key in ("speed_limit",):
+        if isinstance(body.get(key), float):
+            body[key] = int(body[key])
+    return body
+
+
+def _outputs(props: dict[str, Any], live: MigProject) -> dict[str, Any]:
+    """Inputs as SMS reports them now (drift shows here), plus the adoption ID."""
+    outs: dict[str, Any] = {k: getattr(live, k) for k in (*_UPDATABLE, "isdefault")}
+    for key in _SERVER_DEFAULTS:
+        if props.get(key) is None:
+            # Not managed by the user: keep SMS's value out of the comparison.
+            outs[key] = None
+    if props.get("isdefault") is None and not live.isdefault:
+        outs["isdefault"] = None
+    outs["adopt_id"] = props.get("adopt_id")
+    return outs
+
+
+class MigrationProject(Resource, module="sms", name="MigrationProject"):
+    """A migration project: the default settings (network, target, sync, speed) of a wave."""
+
+    name: pulumi.Output[str]
+    region: pulumi.Output[str]
+    type: pulumi.Output[str]
+    use_public_ip: pulumi.Output[bool]
+    exist_server: pulumi.Output[bool]
+    syncing: pulumi.Output[bool]
+    description: pulumi.Output[str | None]
+    start_target_server: pulumi.Output[bool | None]
+    speed_limit: pulumi.Output[int | None]
+    enterprise_project: pulumi.Output[str | None]
+    start_network_check: pulumi.Output[bool | None]
+    isdefault: pulumi.Output[bool | None]
+    adopt_id: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        region: pulumi.Input[str],
+        type: pulumi.Input[str],  # noqa: A002 - the API's field name
+        use_public_ip: pulumi.Input[bool] = True,
+        exist_server: pulumi.Input[bool] = True,
+        syncing: pulumi.Input[bool] = False,
+        description: pulumi.Input[str] | None = None,
+        start_target_server: pulumi.Input[bool] | None = None,
+        speed_limit: pulumi.Input[int] | None = None,
+        enterprise_project: pulumi.Input[str] | None = None,
+        start_network_check: pulumi.Input[bool] | None = None,
+        isdefault: pulumi.Input[bool] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """
+        :param name: Project name, 2-19 characters, unique in the account.
+        :param region: Region of the targets, e.g. ``cn-north-4``.
+        :param type: ``MIGRATE_BLOCK`` (block-level) or ``MIGRATE_FILE`` (file-level, Linux).
+        :param use_public_ip: Migrate over the public network (EIP); False for Direct Connect/VPN.
+        :param exist_server: Targets are existing servers (True) or created by SMS (False).
+        :param syncing: Keep synchronizing after the first full replication (needed to cut over later).
+        :param description: Free text, up to 255 characters.
+        :param start_target_server: Start the target after migration (SMS default: True).
+        :param speed_limit: Bandwidth limit in Mbit/s, 0-10000 (0: unlimited).
+        :param enterprise_project: Enterprise project name (SMS default: ``default``).
+        :param start_network_check: Run a network-quality check.
+        :param isdefault: Make this the account's default project (source servers that register later
+            land in it). Unset: leave the default alone.
+        :param adopt_id: ID of an existing project to bring under management instead of creating one.
+        """
+        props = {
+            "name": name, "region": region, "type": type, "use_public_ip": use_public_ip,
+            "exist_server": exist_server, "syncing": syncing, "description": description,
+            "start_target_server": start_target_server, "speed_limit": speed_limit,
+            "enterprise_project": enterprise_project, "start_network_check": start_network_check,
+            "isdefault": isdefault, "adopt_id": adopt_id,
+        }
+        super().__init__(MigrationProjectProvider(), resource_name, props, opts)

@@ -1,0 +1,466 @@
+"""Task: `/v3/tasks` (manual 5.4), the migration of one source server, with a declarative run state.
+
+Schema: the wire model `CreateTaskRequest` (sms_pulumi.api.models.tasks); inputs carry the wire names,
+except `source_server_id` (the wire's `source_server.id`). Region and project default to the
+provider's settings (HW_REGION_NAME, HW_PROJECT_ID); the target disks default to the layout SMS
+recommends for the source (`init_target_server` of `GET /v3/sources/{id}`).
+
+What changes in place: what `PUT /v3/tasks/{id}` takes (name, priority, speed limit, migration IP,
+target server, template, region/project, ...). What the API cannot change (the source server, sync
+mode, checks chosen at creation) replaces the task.
+
+`run_state` says where the task should be, and create/update carry it out with actions and waits:
+
+    not set / "not_managed"   nothing is done, nothing is compared
+    "running"                 started (RUNNING, then SYNCING or MIGRATE_SUCCESS by itself)
+    "stopped"                 paused (ABORT); a READY task counts as stopped
+    "cut_over"                started, replicated, then launched on the target (MIGRATE_SUCCESS)
+
+Read maps the live state back relative to that wish: natural progress (RUNNING -> SYNCING ->
+MIGRATE_SUCCESS) is not drift; a task paused in the console reads "stopped", a failed one "failed",
+so `pulumi refresh` shows it and `pulumi up` resumes it. Live progress is not an output (it would make
+every refresh a change): `task_status()` reads it for stack exports.
+
+Delete never strands a running migration: a running task is stopped (ABORT) first, then deleted, and
+the provider waits until it is gone.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, UpdateResult
+
+from sms_pulumi.api.errors import NotFoundError
+from sms_pulumi.api.models.tasks import (
+    CreateTaskRequest,
+    TaskAction,
+    TaskDetail,
+    TaskState,
+    UpdateTaskRequest,
+)
+from sms_pulumi.resources._provider import (
+    BaseProvider,
+    Field,
+    create_once,
+    is_unknown,
+    plain,
+    settings,
+    sms_client,
+    validation_failures,
+    wait_until,
+)
+
+RUN_STATES = ("not_managed", "running", "stopped", "cut_over")
+
+#: Changed in place by PUT /v3/tasks/{id}.
+_UPDATABLE = (
+    "name", "type", "os_type", "priority", "speed_limit", "start_target_server", "migration_ip",
+    "region_name", "region_id", "project_name", "project_id", "vm_template_id", "exist_server",
+    "use_public_ip",
+)
+#: Only settable at creation: a change replaces the task.
+_CREATE_ONLY = (
+    "syncing", "use_ipv6", "start_network_check", "over_speed_threshold", "is_need_consistency_check",
+    "need_migration_test", "auto_install_pvdriver",
+)
+#: Filled from the provider's settings when absent.
+_FROM_SETTINGS = ("region_name", "region_id", "project_name", "project_id")
+
+S = TaskState
+_STARTABLE = {S.READY, S.ABORT, S.MIGRATE_FAIL, S.SYNC_FAIL}
+_FAILED = {S.MIGRATE_FAIL, S.SYNC_FAIL, S.SYNC_F_ROLLBACK_SUCCESS, S.SYNC_F_ROLLBACKING}
+_PAUSED = {S.ABORT, S.ABORTING, S.READY}
+
+
+def project(live: Any, like: Any) -> Any:
+    """`live` cut down to the shape of `like`: only the keys (and list items) the user gave.
+
+    SMS adds IDs and computed fields to nested objects; comparing only what the user wrote keeps
+    those out of the diff, while a changed value the user did write still shows as drift.
+    """
+    if isinstance(like, dict) and isinstance(live, dict):
+        return {k: project(live.get(k), v) for k, v in like.items()}
+    if isinstance(like, list) and isinstance(live, list):
+        return [project(lv, lk) for lv, lk in zip(live, like, strict=False)]
+    return live
+
+
+class TaskProvider(BaseProvider):
+    OUTPUTS = ("target_server_id",)
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        Field("source_server_id", replace=True),
+        *(Field(n, server_default=n in _FROM_SETTINGS) for n in _UPDATABLE),
+        *(Field(n, replace=True) for n in _CREATE_ONLY),
+        Field("target_server"),
+        Field("run_state"),
+        Field("wait_timeout"),
+        Field("adopt_id", create_only=True),
+    )
+
+    def validate(self, news: dict[str, Any]) -> list[CheckFailure]:
+        failures = []
+        run_state = news.get("run_state")
+        if run_state is not None and not is_unknown(run_state) and run_state not in RUN_STATES:
+            failures.append(CheckFailure("run_state", f"must be one of {', '.join(RUN_STATES)}"))
+        timeout = news.get("wait_timeout")
+        if timeout is not None and not is_unknown(timeout) and (
+            not isinstance(timeout, int | float) or timeout <= 0
+        ):
+            failures.append(CheckFailure("wait_timeout", "must be a positive number of seconds"))
+        body = _create_body(news, fill=False)
+        # Disks are filled from the source at create time: validate the rest now.
+        target = body.get("target_server")
+        if isinstance(target, dict):
+            # Filled at create time: disks from the source's recommended layout, vm_id "" for a
+            # target SMS creates (the manual marks it required, yet auto-created targets have none).
+            body["target_server"] = {"disks": [], "vm_id": "", **target}
+        for key in _FROM_SETTINGS:
+            body.setdefault(key, "from-settings")
+        failures += [
+            f if not f.property.startswith("source_server.id") else CheckFailure("source_server_id", f.reason)
+            for f in validation_failures(CreateTaskRequest, body)
+        ]
+        return failures
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        client = sms_client()
+        task_id = props.get("adopt_id")
+        if task_id:
+            client.show_task(task_id)
+            _put(task_id, props)
+        else:
+            request = CreateTaskRequest.model_validate(_create_body(props, fill=True))
+            existing = [t for t in client.find_tasks_by_source(request.source_server.id)
+                        if t.name != request.name]
+            if existing:
+                raise ValueError(
+                    f"source_server_id: source {request.source_server.id} already has task "
+                    f"{existing[0].name!r} ({existing[0].id}); SMS migrates a server with one task at a "
+                    "time: delete it, or adopt it with adopt_id"
+                )
+            task_id = create_once(
+                f"task {request.name!r}",
+                lambda: client.create_task(request),
+                lambda: [t for t in client.find_tasks_by_name(request.name)
+                         if t.source_server is None or t.source_server.id == request.source_server.id],
+            )
+        live = _converge(task_id, props)
+        return CreateResult(task_id, _outputs(props, live))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            live = sms_client().show_task(id_)
+        except NotFoundError:
+            return ReadResult(None, {})
+        if live.state == S.DELETING:
+            return ReadResult(None, {})
+        return ReadResult(id_, _outputs(props, live))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        changed = {f.name for f in self._changed(olds, news)}
+        if changed & {*_UPDATABLE, "target_server"}:
+            _put(id_, news)
+        live = _converge(id_, news)
+        return UpdateResult(_outputs(news, live))
+
+    def _changed(self, olds: dict[str, Any], news: dict[str, Any]) -> list[Field]:
+        from sms_pulumi.resources._provider import changed_fields
+
+        return changed_fields(self.FIELDS, olds, news)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        client = sms_client()
+        timeout = props.get("wait_timeout")
+        try:
+            live = client.show_task(id_)
+            if live.state in {S.RUNNING, S.SYNCING}:
+                pulumi.log.info(f"task {live.name}: stopping the migration before deleting it")
+                client.task_action(id_, TaskAction.STOP)
+            if live.state in {S.RUNNING, S.SYNCING, S.ABORTING}:
+                _wait_state(id_, lambda s: s not in {S.RUNNING, S.SYNCING, S.ABORTING}, "to stop", timeout)
+            if live.state != S.DELETING:
+                client.delete_task(id_)
+            wait_until(
+                f"task {live.name} to be deleted",
+                lambda: _gone_or_state(id_),
+                lambda state: state is None,
+                timeout=timeout,
+                describe=lambda state: str(state),
+            )
+        except NotFoundError:
+            return
+
+
+def _create_body(props: dict[str, Any], *, fill: bool) -> dict[str, Any]:
+    """The POST /v3/tasks body from the inputs; with `fill`, defaults from settings and the source."""
+    body = {k: plain(props[k]) for k in (*_UPDATABLE, *_CREATE_ONLY) if props.get(k) is not None}
+    if props.get("source_server_id") is not None:
+        body["source_server"] = {"id": props["source_server_id"]}
+    target = plain(props.get("target_server"))
+    body["target_server"] = dict(target) if isinstance(target, dict) else target
+    if fill:
+        current = settings()
+        body.setdefault("region_name", current.region)
+        body.setdefault("region_id", current.region)
+        body.setdefault("project_name", current.region)
+        if current.project_id:
+            body.setdefault("project_id", current.project_id)
+        if isinstance(body["target_server"], dict):
+            body["target_server"].setdefault("vm_id", "")
+            if not body["target_server"].get("disks"):
+                body["target_server"].update(_recommended_layout(props["source_server_id"]))
+    return body
+
+
+def _recommended_layout(source_id: str) -> dict[str, Any]:
+    """Target disks (and volume groups) as SMS recommends them for the source."""
+    source = sms_client().show_source(source_id)
+    init = source.init_target_server
+    if init is None or not init.disks:
+        raise ValueError(
+            f"target_server.disks: source {source_id} reports no recommended target layout "
+            "(init_target_server); give the disks explicitly"
+        )
+    disks = []
+    for disk in init.disks:
+        d = disk.model_dump(mode="json", exclude_none=True)
+        d.setdefault("used_size", 0)
+        d.setdefault("physical_volumes", [])
+        disks.append(d)
+    layout: dict[str, Any] = {"disks": disks}
+    if init.volume_groups:
+        layout["volume_groups"] = [vg.model_dump(mode="json", exclude_none=True) for vg in init.volume_groups]
+    return layout
+
+
+def _put(task_id: str, props: dict[str, Any]) -> None:
+    """PUT what the API can change in place; the target server only when the user manages it."""
+    body = {k: plain(props[k]) for k in _UPDATABLE if props.get(k) is not None}
+    target = plain(props.get("target_server"))
+    if isinstance(target, dict) and target.get("disks"):
+        body["target_server"] = target
+    sms_client().update_task(task_id, UpdateTaskRequest.model_validate(body))
+
+
+def _gone_or_state(task_id: str) -> str | None:
+    try:
+        return sms_client().show_task(task_id).state
+    except NotFoundError:
+        return None
+
+
+def _wait_state(task_id: str, done: Any, what: str, timeout: float | None) -> TaskDetail:
+    client = sms_client()
+    return wait_until(
+        f"task {task_id} {what}",
+        lambda: client.show_task(task_id),
+        lambda t: done(t.state),
+        timeout=timeout,
+        describe=_describe,
+        failed=lambda t: (
+            f"the task failed ({t.state}): {t.error_json or 'no error details'}"
+            if t.state in _FAILED and not done(t.state) else None
+        ),
+    )
+
+
+def _describe(task: TaskDetail) -> str:
+    running = [s for s in task.sub_tasks or [] if s.end_date is None and s.start_date is not None]
+    step = f", {running[0].name} {running[0].progress or 0}%" if running else ""
+    return f"{task.state}{step}"
+
+
+def _converge(task_id: str, props: dict[str, Any]) -> TaskDetail:
+    """Carry out `run_state`: actions, then waits for the state they lead to."""
+    client = sms_client()
+    wanted = props.get("run_state") or "not_managed"
+    timeout = props.get("wait_timeout")
+    live = client.show_task(task_id)
+    if wanted == "not_managed":
+        return live
+    uses_template = bool(props.get("vm_template_id"))
+
+    if wanted in ("running", "cut_over"):
+        if live.state == S.ABORTING:
+            live = _wait_state(task_id, lambda s: s != S.ABORTING, "to finish pausing", timeout)
+        if live.state in _STARTABLE:
+            pulumi.log.info(f"task {live.name}: starting ({live.state})")
+            client.task_action(task_id, TaskAction.START)
+            live = _wait_state(task_id, lambda s: s not in _STARTABLE | {S.ABORTING}, "to start", timeout)
+        if uses_template and wanted == "running":
+            # The target server exists once CREATE_CLOUD_SERVER is done: wait for its ID.
+            live = wait_until(
+                f"task {live.name}: target server to be created",
+                lambda: client.show_task(task_id),
+                lambda t: bool(t.target_server and t.target_server.vm_id) or t.state != S.RUNNING,
+                timeout=timeout, describe=_describe,
+            )
+    if wanted == "cut_over":
+        if live.state not in {S.SYNCING, S.MIGRATE_SUCCESS}:
+            live = _wait_state(task_id, lambda s: s in {S.SYNCING, S.MIGRATE_SUCCESS},
+                               "to finish replicating", timeout)
+        if live.state == S.SYNCING:
+            pulumi.log.info(f"task {live.name}: cutting over (launching the target server)")
+            client.task_action(task_id, TaskAction.TEST)
+            live = _wait_state(task_id, lambda s: s == S.MIGRATE_SUCCESS, "to cut over", timeout)
+    if wanted == "stopped":
+        if live.state == S.MIGRATE_SUCCESS:
+            raise ValueError(f"run_state: task {live.name} is already cut over; it cannot be stopped")
+        if live.state in {S.RUNNING, S.SYNCING}:
+            pulumi.log.info(f"task {live.name}: pausing ({live.state})")
+            client.task_action(task_id, TaskAction.STOP)
+        if live.state in {S.RUNNING, S.SYNCING, S.ABORTING}:
+            live = _wait_state(task_id, lambda s: s in _PAUSED | _FAILED, "to pause", timeout)
+    return live
+
+
+def effective_run_state(wanted: str | None, state: str | None) -> str | None:
+    """Where the task is, in the words of `run_state`, judged against where it should be."""
+    if wanted in (None, "not_managed"):
+        return wanted
+    if state in _FAILED:
+        return "failed"
+    if state in _PAUSED:
+        return "stopped"
+    if state == S.MIGRATE_SUCCESS:
+        return "running" if wanted == "running" else "cut_over"
+    return "running"
+
+
+def _outputs(props: dict[str, Any], live: TaskDetail) -> dict[str, Any]:
+    outs = {k: props.get(k) for k in (*_CREATE_ONLY, "wait_timeout", "adopt_id")}
+    for key in _UPDATABLE:
+        if props.get(key) is None and key not in _FROM_SETTINGS:
+            outs[key] = None
+            continue
+        # A field SMS does not report back cannot drift: keep what was asked.
+        value = getattr(live, key, None)
+        outs[key] = plain(props.get(key)) if value is None else value
+    outs["source_server_id"] = live.source_server.id if live.source_server else props.get("source_server_id")
+    target = plain(props.get("target_server"))
+    live_target = live.target_server.model_dump(mode="json", exclude_none=True) if live.target_server else {}
+    outs["target_server"] = project(live_target, target) if isinstance(target, dict) else target
+    outs["run_state"] = effective_run_state(props.get("run_state"), live.state)
+    outs["target_server_id"] = (live.target_server.vm_id if live.target_server else None) or None
+    return outs
+
+
+class Task(Resource, module="sms", name="Task"):
+    """A migration task for one source server, with its run state managed declaratively."""
+
+    name: pulumi.Output[str]
+    type: pulumi.Output[str]
+    os_type: pulumi.Output[str]
+    source_server_id: pulumi.Output[str]
+    target_server: pulumi.Output[dict[str, Any]]
+    run_state: pulumi.Output[str | None]
+    target_server_id: pulumi.Output[str | None]
+    region_id: pulumi.Output[str]
+    project_id: pulumi.Output[str]
+    vm_template_id: pulumi.Output[str | None]
+    speed_limit: pulumi.Output[int | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        type: pulumi.Input[str],  # noqa: A002 - the API's field name
+        os_type: pulumi.Input[str],
+        source_server_id: pulumi.Input[str],
+        target_server: pulumi.Input[dict[str, Any]],
+        run_state: pulumi.Input[str] | None = None,
+        vm_template_id: pulumi.Input[str] | None = None,
+        migration_ip: pulumi.Input[str] | None = None,
+        region_name: pulumi.Input[str] | None = None,
+        region_id: pulumi.Input[str] | None = None,
+        project_name: pulumi.Input[str] | None = None,
+        project_id: pulumi.Input[str] | None = None,
+        priority: pulumi.Input[int] | None = None,
+        use_public_ip: pulumi.Input[bool] | None = None,
+        exist_server: pulumi.Input[bool] | None = None,
+        start_target_server: pulumi.Input[bool] | None = None,
+        syncing: pulumi.Input[bool] | None = None,
+        speed_limit: pulumi.Input[int] | None = None,
+        over_speed_threshold: pulumi.Input[float] | None = None,
+        use_ipv6: pulumi.Input[bool] | None = None,
+        start_network_check: pulumi.Input[bool] | None = None,
+        is_need_consistency_check: pulumi.Input[bool] | None = None,
+        need_migration_test: pulumi.Input[bool] | None = None,
+        auto_install_pvdriver: pulumi.Input[bool] | None = None,
+        wait_timeout: pulumi.Input[float] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """
+        :param name: Task name.
+        :param type: ``MIGRATE_FILE`` (file level, Linux) or ``MIGRATE_BLOCK`` (block level).
+        :param os_type: ``LINUX`` or ``WINDOWS``.
+        :param source_server_id: ID of the registered source server (see ``get_source_server``).
+        :param target_server: ``{"name", "vm_id"?, "disks"?, "volume_groups"?}``; without disks, the
+            layout SMS recommends for the source is used; without vm_id, SMS creates the target
+            (give ``vm_template_id``).
+        :param run_state: ``running``, ``stopped``, ``cut_over``, or ``not_managed`` (the default).
+        :param vm_template_id: Template for the target server SMS creates.
+        :param migration_ip: IP the source reaches the target on (EIP or private IP).
+        :param region_name: Target region name (default: the provider's region).
+        :param region_id: Target region ID (default: the provider's region).
+        :param project_name: Target project name (default: the provider's region).
+        :param project_id: Target project ID (default: HW_PROJECT_ID).
+        :param priority: 0 low, 1 standard (SMS default), 2 high.
+        :param use_public_ip: Migrate over the public network (SMS default: True).
+        :param exist_server: The target exists already (True) or SMS creates it (False).
+        :param start_target_server: Start the target after migration (SMS default: True).
+        :param syncing: Keep synchronizing after replication; needed to cut over on demand.
+        :param speed_limit: Bandwidth limit in Mbit/s, 0-10000 (0: unlimited).
+        :param over_speed_threshold: Over-speed protection threshold, percent (10-100).
+        :param use_ipv6: Migrate over IPv6.
+        :param start_network_check: Run a network-quality check.
+        :param is_need_consistency_check: Run a consistency check.
+        :param need_migration_test: Enable the migration drill.
+        :param auto_install_pvdriver: Install PV drivers on the target (undocumented field of 4.1).
+        :param wait_timeout: Bound of each wait (start, stop, cut-over, delete), seconds
+            (default: HW_WAIT_TIMEOUT or 1800).
+        :param adopt_id: ID of an existing task to bring under management instead of creating one.
+        """
+        props: dict[str, Any] = {
+            "name": name, "type": type, "os_type": os_type, "source_server_id": source_server_id,
+            "target_server": target_server, "run_state": run_state, "vm_template_id": vm_template_id,
+            "migration_ip": migration_ip, "region_name": region_name, "region_id": region_id,
+            "project_name": project_name, "project_id": project_id, "priority": priority,
+            "use_public_ip": use_public_ip, "exist_server": exist_server,
+            "start_target_server": start_target_server, "syncing": syncing, "speed_limit": speed_limit,
+            "over_speed_threshold": over_speed_threshold, "use_ipv6": use_ipv6,
+            "start_network_check": start_network_check,
+            "is_need_consistency_check": is_need_consistency_check,
+            "need_migration_test": need_migration_test, "auto_install_pvdriver": auto_install_pvdriver,
+            "wait_timeout": wait_timeout, "adopt_id": adopt_id, "target_server_id": None,
+        }
+        super().__init__(TaskProvider(), resource_name, props, opts)
+
+
+def task_status(task_id: pulumi.Input[str]) -> pulumi.Output[dict[str, Any]]:
+    """The live state of a task, read while the program runs: for stack exports and reports.
+
+    Unlike resource outputs, this changes as the migration progresses (state, progress of the current
+    sub-task, target server ID), so it is read on every `pulumi up`, never stored as a resource output.
+    """
+    from sms_pulumi.api.credentials import ProviderSettings
+    from sms_pulumi.api.sms import SmsClient
+
+    def read(task_id: str) -> dict[str, Any]:
+        if pulumi.runtime.is_dry_run():
+            return {}
+        task = SmsClient(ProviderSettings.load()).show_task(task_id)
+        subtasks = task.sub_tasks or []
+        done = sum(1 for s in subtasks if (s.progress or 0) >= 100)
+        return {
+            "state": task.state,
+            "current": _describe(task),
+            "subtasks_done": f"{done}/{len(subtasks)}",
+            "target_server_id": (task.target_server.vm_id if task.target_server else None) or None,
+        }
+
+    return pulumi.Output.from_input(task_id).apply(read)

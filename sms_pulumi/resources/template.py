@@ -1,0 +1,195 @@
+"""Template: `/v3/vm/templates` (manual 5.6), how SMS creates a target server.
+
+Schema: the wire model `TemplateSpec` (sms_pulumi.api.models.templates); inputs carry the wire names.
+Everything updates in place: `PUT /v3/vm/templates/{id}` replaces the whole template, so the provider
+always sends the complete desired template (the password included).
+
+`target_password` is a secret in inputs, outputs and state. SMS returns it only from
+`GET .../target-password`, possibly masked (`*****`): a masked value cannot be compared, so it is read
+as "unchanged"; a real value that differs is drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, UpdateResult
+
+from sms_pulumi.api.errors import NotFoundError
+from sms_pulumi.api.models import templates as wire
+from sms_pulumi.api.models.templates import CreateTemplateRequest, TemplateSpec, UpdateTemplateRequest
+from sms_pulumi.resources._provider import (
+    BaseProvider,
+    Field,
+    create_once,
+    empty_to_none,
+    sms_client,
+    validation_failures,
+)
+
+#: Every field of the template object, in the manual's order.
+_FIELDS = tuple(n for n in TemplateSpec.model_fields)
+_NESTED = {"vpc", "nics", "security_groups", "publicip", "disk"}
+_REQUIRED = {n for n, f in TemplateSpec.model_fields.items() if f.is_required()}
+
+
+def _is_masked(value: str | None) -> bool:
+    return bool(value) and set(value or "") == {"*"}
+
+
+class TemplateProvider(BaseProvider):
+    FIELDS: ClassVar[tuple[Field, ...]] = (
+        *(Field(n, normalise=empty_to_none) if n in _NESTED else Field(n) for n in _FIELDS),
+        Field("adopt_id", create_only=True),
+    )
+
+    def validate(self, news: dict[str, Any]) -> list[CheckFailure]:
+        return validation_failures(TemplateSpec, _spec(news))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        client = sms_client()
+        spec = TemplateSpec.model_validate(_spec(props))
+        template_id = props.get("adopt_id")
+        if template_id:
+            client.show_template(template_id)
+            client.update_template(template_id, UpdateTemplateRequest(template=spec))
+        else:
+            template_id = create_once(
+                f"template {spec.name!r}",
+                lambda: client.create_template(CreateTemplateRequest(template=spec)),
+                lambda: client.find_templates_by_name(spec.name),
+            )
+        return CreateResult(template_id, _outputs(props, client.show_template(template_id), template_id))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        try:
+            live = sms_client().show_template(id_)
+        except NotFoundError:
+            return ReadResult(None, {})
+        return ReadResult(id_, _outputs(props, live, id_))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        client = sms_client()
+        client.update_template(id_, UpdateTemplateRequest(template=TemplateSpec.model_validate(_spec(news))))
+        return UpdateResult(_outputs(news, client.show_template(id_), id_))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        try:
+            sms_client().delete_template(id_)
+        except NotFoundError:
+            return
+
+
+def _spec(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in _FIELDS if props.get(k) is not None}
+
+
+def _outputs(props: dict[str, Any], live: wire.Template, template_id: str) -> dict[str, Any]:
+    """The template as SMS reports it; fields the user left unset stay unset (SMS fills them)."""
+    outs: dict[str, Any] = {}
+    for name in _FIELDS:
+        if name == "target_password":
+            continue
+        if props.get(name) is None and name not in _REQUIRED:
+            outs[name] = None
+            continue
+        value = live.is_general if name == "is_template" else getattr(live, name, None)
+        outs[name] = empty_to_none(_wire(value))
+    outs["target_password"] = _live_password(props, template_id)
+    outs["adopt_id"] = props.get("adopt_id")
+    return outs
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_wire(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True)
+    return value
+
+
+def _live_password(props: dict[str, Any], template_id: str) -> str | None:
+    wanted = props.get("target_password")
+    if wanted is None:
+        return None
+    live = sms_client().show_target_password(template_id).target_password
+    return wanted if live is None or _is_masked(live) else live
+
+
+class Template(Resource, module="sms", name="Template"):
+    """A VM template: flavor, network, disks and image of the target servers SMS creates."""
+
+    name: pulumi.Output[str]
+    is_template: pulumi.Output[bool]
+    region: pulumi.Output[str]
+    projectid: pulumi.Output[str]
+    target_server_name: pulumi.Output[str | None]
+    availability_zone: pulumi.Output[str | None]
+    volumetype: pulumi.Output[str | None]
+    flavor: pulumi.Output[str | None]
+    vpc: pulumi.Output[dict[str, Any] | None]
+    nics: pulumi.Output[list[dict[str, Any]] | None]
+    security_groups: pulumi.Output[list[dict[str, Any]] | None]
+    publicip: pulumi.Output[dict[str, Any] | None]
+    disk: pulumi.Output[list[dict[str, Any]] | None]
+    data_volume_type: pulumi.Output[str | None]
+    target_password: pulumi.Output[str | None]
+    image_id: pulumi.Output[str | None]
+    adopt_id: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        region: pulumi.Input[str],
+        projectid: pulumi.Input[str],
+        is_template: pulumi.Input[bool] = True,
+        target_server_name: pulumi.Input[str] | None = None,
+        availability_zone: pulumi.Input[str] | None = None,
+        volumetype: pulumi.Input[str] | None = None,
+        flavor: pulumi.Input[str] | None = None,
+        vpc: pulumi.Input[dict[str, Any]] | None = None,
+        nics: pulumi.Input[list[dict[str, Any]]] | None = None,
+        security_groups: pulumi.Input[list[dict[str, Any]]] | None = None,
+        publicip: pulumi.Input[dict[str, Any]] | None = None,
+        disk: pulumi.Input[list[dict[str, Any]]] | None = None,
+        data_volume_type: pulumi.Input[str] | None = None,
+        target_password: pulumi.Input[str] | None = None,
+        image_id: pulumi.Input[str] | None = None,
+        adopt_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """
+        :param name: Template name, unique in the account.
+        :param region: Region ID of the target, e.g. ``cn-north-4``.
+        :param projectid: Target project ID (the API's spelling).
+        :param is_template: A general, reusable template (True) or one bound to a single task.
+        :param target_server_name: Name of the target ECS.
+        :param availability_zone: Availability zone of the target.
+        :param volumetype: System-disk type: ``SAS``, ``SSD`` or ``SATA``.
+        :param flavor: ECS flavor, e.g. ``s6.large.2``.
+        :param vpc: ``{"id", "name", "cidr"}``; id ``autoCreate`` lets SMS create one.
+        :param nics: ``[{"id", "name", "cidr", "ip"}]``; one entry with id ``autoCreate`` to auto-create.
+        :param security_groups: ``[{"id", "name"}]``; one entry with id ``autoCreate`` to auto-create.
+        :param publicip: ``{"type": "5_bgp", "bandwidth_size": 1-2000, "bandwidth_share_type"}``.
+        :param disk: ``[{"index", "name", "disktype", "size" (GB), "device_use"}]``.
+        :param data_volume_type: Data-disk type: ``SAS``, ``SSD`` or ``SATA``.
+        :param target_password: Password of the target server (kept as a secret).
+        :param image_id: Image version for the new target server.
+        :param adopt_id: ID of an existing template to bring under management instead of creating one.
+        """
+        props = {
+            "name": name, "is_template": is_template, "region": region, "projectid": projectid,
+            "target_server_name": target_server_name, "availability_zone": availability_zone,
+            "volumetype": volumetype, "flavor": flavor, "vpc": vpc, "nics": nics,
+            "security_groups": security_groups, "publicip": publicip, "disk": disk,
+            "data_volume_type": data_volume_type,
+            "target_password": pulumi.Output.secret(target_password) if target_password is not None else None,
+            "image_id": image_id, "adopt_id": adopt_id,
+        }
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(additional_secret_outputs=["target_password"])
+        )
+        super().__init__(TemplateProvider(), resource_name, props, opts)

@@ -53,6 +53,7 @@ __all__ = [
     "MigrationCycle",
     "NetworkInterface",
     "NetworkInterfaceSpec",
+    "Partition",
     "PhysicalVolume",
     "PhysicalVolumeSpec",
     "Platform",
@@ -153,8 +154,8 @@ class Platform(enum.StrEnum):
 # --- disk layout (reported by the Agent, recommended by SMS, sent back in task create) -------------
 
 
-class PhysicalVolume(ResponseModel):
-    """A partition (Windows volume or Linux device)."""
+class Partition(ResponseModel):
+    """Fields every partition object has (source, recommended and target partitions)."""
 
     device_use: str | None = Field(None, description="Partition role: NORMAL, BOOT or OS.")
     file_system: str | None = Field(None, description="File-system type, e.g. ext4, NTFS.")
@@ -163,9 +164,14 @@ class PhysicalVolume(ResponseModel):
     name: str | None = Field(None, description="Drive letter (Windows) or device name (Linux).")
     size: int | None = Field(None, description="Size in bytes.")
     used_size: int | None = Field(None, description="Used space in bytes.")
+    uuid: str | None = Field(None, description="GUID of the partition, as reported by the source.")
+
+
+class PhysicalVolume(Partition):
+    """A partition of a source disk (Windows volume or Linux device)."""
+
     inode_size: int | None = Field(None, description="Inode count.")
     inode_nums: int | None = Field(None, description="Number of inodes.")
-    uuid: str | None = Field(None, description="GUID of the partition, as reported by the source.")
     size_per_cluster: int | None = Field(None, description="Cluster size (Windows).")
 
 

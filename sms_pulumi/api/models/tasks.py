@@ -54,6 +54,7 @@ from .sources import (
     BtrfsFileSystemSpec,
     CloneServer,
     NetworkInterfaceSpec,
+    Partition,
     PhysicalVolume,
     PhysicalVolumeSpec,
     VolumeGroup,
@@ -179,7 +180,7 @@ class SubtaskName(enum.StrEnum):
 # --- target disk layout ----------------------------------------------------------------------------
 
 
-class TargetPhysicalVolume(PhysicalVolume):
+class TargetPhysicalVolume(Partition):
     """A partition of a target disk as the server records it (``TargetPhysicalVolumes``)."""
 
     id: int | None = Field(None, description="Volume record ID.")

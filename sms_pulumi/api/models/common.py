@@ -129,7 +129,10 @@ class RequestModel(_WireModel):
             extra = field.json_schema_extra
             if getattr(self, name) is None and isinstance(extra, dict) and "server_default" in extra:
                 updates[name] = extra["server_default"]
-        return self.model_copy(update=updates) if updates else self
+        if not updates:
+            return self
+        # Validated (not model_copy(update=...)), so a default becomes the field's type (e.g. an enum).
+        return type(self).model_validate({**self.model_dump(exclude_none=True), **updates})
 
 
 class QueryModel(RequestModel):

@@ -72,6 +72,18 @@ def validate(model: type[M], data: Any, service: str = "sms") -> M:
         raise validation_error(exc, service) from None
 
 
+def stored(instance: BaseModel) -> dict[str, Any]:
+    """A request as the emulator stores it: wire names, unset fields omitted, and each top-level
+    field's documented ``server_default`` filled in (read from the model, not repeated here)."""
+    data = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for name, field in type(instance).model_fields.items():
+        extra = field.json_schema_extra
+        key = field.alias or name
+        if key not in data and isinstance(extra, dict) and "server_default" in extra:
+            data[key] = extra["server_default"]
+    return data
+
+
 def query_model(request: Request, model: type[M]) -> M:
     """Validate the query string with a QueryModel (repeated keys: the last one wins)."""
     return validate(model, dict(request.query_params), _service(request))

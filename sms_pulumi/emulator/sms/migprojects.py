@@ -23,7 +23,7 @@ from sms_pulumi.api.models.migprojects import (
     UpdateMigProjectRequest,
 )
 from sms_pulumi.emulator.errors import sms_error
-from sms_pulumi.emulator.http import empty, parse_body, query_model, respond
+from sms_pulumi.emulator.http import empty, parse_body, query_model, respond, stored
 from sms_pulumi.emulator.sms.sources import DEFAULT_PROJECT_KEY
 from sms_pulumi.emulator.state import emulator
 from sms_pulumi.emulator.store import Doc, Tx
@@ -62,7 +62,7 @@ def _check(tx: Tx, spec: MigProjectSpec, own_id: str | None) -> None:
 
 
 def _stored(spec: MigProjectSpec, project_id: str, isdefault: bool) -> Doc:
-    doc = spec.with_server_defaults().model_dump(mode="json", exclude_none=True, exclude={"id"})
+    doc = stored(spec)
     doc.setdefault("speed_limit", 0)
     doc.setdefault("start_network_check", False)
     doc.setdefault("description", "")

@@ -26,7 +26,7 @@ from sms_pulumi.api.models.sources import (
     UpdateSourceServerRequest,
 )
 from sms_pulumi.emulator.errors import sms_error
-from sms_pulumi.emulator.http import empty, parse_body, query_model, render, respond
+from sms_pulumi.emulator.http import empty, parse_body, query_model, render, respond, stored
 from sms_pulumi.emulator.sms import views
 from sms_pulumi.emulator.state import Emulator, emulator
 from sms_pulumi.emulator.store import Doc, Tx
@@ -44,7 +44,7 @@ def register(tx: Tx, emu: Emulator, body: RegisterSourceServerRequest, now: int)
     for required in ("ip", "hostname", "os_type", "os_version"):
         if getattr(body, required) is None:
             raise sms_error("SMS.6013", f"{required} is required when registering")
-    data = body.with_server_defaults().model_dump(mode="json", exclude_none=True)
+    data = stored(body)
     existing = tx.get("sources", body.id) if body.id else None
     if existing is None and tx.count("sources") >= MAX_SOURCES:
         raise sms_error("SMS.6501")

@@ -27,7 +27,7 @@ from sms_pulumi.api.models.tasks import (
     UpdateTaskRequest,
 )
 from sms_pulumi.emulator.errors import ApiError, sms_error
-from sms_pulumi.emulator.http import empty, parse_body, query_model, render, respond
+from sms_pulumi.emulator.http import empty, parse_body, query_model, render, respond, stored
 from sms_pulumi.emulator.sms import lifecycle, views
 from sms_pulumi.emulator.sms.templates import require_template
 from sms_pulumi.emulator.state import Emulator, emulator
@@ -93,7 +93,7 @@ def create_task(tx: Tx, emu: Emulator, body: CreateTaskRequest, now: int) -> str
         for other in views.all_tasks(tx, now):
             if other["target_server"].get("vm_id") == body.target_server.vm_id:
                 raise sms_error("SMS.7605", f"task {other['id']} uses {body.target_server.vm_id}")
-    data = body.with_server_defaults().model_dump(mode="json", exclude_none=True)
+    data = stored(body)
     task_id = str(uuid.uuid4())
     number = emu.next_number(tx, "task")
     doc: Doc = {

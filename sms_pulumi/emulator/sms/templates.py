@@ -22,7 +22,7 @@ from sms_pulumi.api.models.templates import (
     UpdateTemplateRequest,
 )
 from sms_pulumi.emulator.errors import sms_error
-from sms_pulumi.emulator.http import empty, parse_body, query_model, respond
+from sms_pulumi.emulator.http import empty, parse_body, query_model, respond, stored
 from sms_pulumi.emulator.sms import views
 from sms_pulumi.emulator.state import emulator
 from sms_pulumi.emulator.store import Doc, Tx
@@ -40,7 +40,7 @@ def _check_name(tx: Tx, spec: TemplateSpec, own_id: str | None) -> None:
 
 
 def _stored(spec: TemplateSpec, template_id: str) -> Doc:
-    doc = spec.with_server_defaults().model_dump(mode="json", exclude_none=True)
+    doc = stored(spec)
     doc["id"] = template_id
     return doc
 

@@ -100,6 +100,15 @@ def demo_workspace(url: str) -> PulumiWorkspace:
     return PulumiWorkspace(project_dir=REPO_ROOT, state_dir=STATE_DIR / "pulumi", stack=STACK, extra_env=env)
 
 
+def ensure_passwords(ws: PulumiWorkspace, keys: tuple[str, ...]) -> None:
+    """The plan's template passwords: random ones, kept as Pulumi secrets in the stack's config."""
+    current = ws.run("config", "--json", "--stack", ws.stack).stdout
+    present = set(json.loads(current or "{}"))
+    for key in keys:
+        if not any(k.endswith(f":{key}") for k in present):
+            ws.set_config(key, secrets.token_urlsafe(12) + "!Aa1", secret=True)
+
+
 def _print_outputs(outputs: dict[str, Any]) -> None:
     for key, value in outputs.items():
         rendered = json.dumps(value, indent=2) if isinstance(value, dict | list) else str(value)
@@ -110,12 +119,13 @@ def run_demo(*, destroy: bool = False) -> int:
     url = ensure_emulator()
     ws = demo_workspace(url)
     ws.ensure_stack()
+    ensure_passwords(ws, ("linuxTargetPassword", "windowsTargetPassword"))
     try:
         if destroy:
             _say("pulumi destroy of the demo stack")
             ws.destroy(stream=True)
             return 0
-        _say("pulumi up of the demo migration plan (Pulumi.yaml, plan in examples/minimal/plan.yaml)")
+        _say("pulumi up of the demo migration plan (Pulumi.yaml, plan in examples/demo/plan.yaml)")
         ws.up(stream=True)
     except PulumiCommandError as exc:
         print(exc, file=sys.stderr)

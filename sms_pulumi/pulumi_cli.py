@@ -115,8 +115,13 @@ class PulumiWorkspace:
         names = {s.get("name") for s in stacks}
         if self.stack in names:
             self.run("stack", "select", self.stack)
-        else:
-            self.run("stack", "init", self.stack, "--non-interactive")
+            return
+        # A config file left by a stack whose state is gone carries the old passphrase's salt: the
+        # new stack could not read it. Keep it aside instead of failing with "incorrect passphrase".
+        leftover = self.project_dir / f"Pulumi.{self.stack}.yaml"
+        if leftover.exists():
+            leftover.replace(leftover.with_suffix(".yaml.orphaned"))
+        self.run("stack", "init", self.stack, "--non-interactive")
 
     def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
         # The value goes through stdin-free argv only when it is not a secret.
@@ -136,13 +141,13 @@ class PulumiWorkspace:
         data: dict[str, Any] = json.loads(out.stdout)
         return data
 
-    def refresh(self, *extra: str) -> subprocess.CompletedProcess[str]:
+    def refresh(self, *extra: str, stream: bool = False) -> subprocess.CompletedProcess[str]:
         return self.run("refresh", "--yes", "--skip-preview", "--non-interactive", "--stack", self.stack,
-                        *extra)
+                        *extra, stream=stream)
 
-    def destroy(self, *extra: str) -> subprocess.CompletedProcess[str]:
+    def destroy(self, *extra: str, stream: bool = False) -> subprocess.CompletedProcess[str]:
         return self.run("destroy", "--yes", "--skip-preview", "--non-interactive", "--stack", self.stack,
-                        *extra)
+                        *extra, stream=stream)
 
     def export_state(self) -> dict[str, Any]:
         out = self.run("stack", "export", "--stack", self.stack)

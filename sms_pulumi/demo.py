@@ -28,7 +28,7 @@ DEMO_CLOCK_SPEED = "120"
 
 
 def _say(message: str) -> None:
-    print(f"[demo] {message}", flush=True)
+    print(f"[demo] {message}", file=sys.stderr, flush=True)
 
 
 def _credentials() -> dict[str, str]:

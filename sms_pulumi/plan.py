@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sms_pulumi.api.models.common import MigrationType
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest
+from sms_pulumi.api.models.oms import CreateTaskGroupRequest
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest
 from sms_pulumi.api.models.templates import TemplateSpec
 
@@ -168,6 +169,8 @@ class NodePlan(BaseModel):
 
 
 class ObjectStoragePlan(_Strict):
+    """An OMS task group: one bucket (or prefix) moved into OBS."""
+
     name: str = Field(..., pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$")
     source: NodePlan
     destination: NodePlan
@@ -175,6 +178,20 @@ class ObjectStoragePlan(_Strict):
     bandwidth: list[dict[str, Any]] | None = None
     run_state: GroupRunState = "running"
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _wire(self) -> Self:
+        # Placeholder keys stand in for the config secrets: only the shape is checked here.
+        keys = {"ak": "placeholder", "sk": "placeholder"}
+        body = {"src_node": {**self.source.api_fields(), **keys},
+                "dst_node": {**self.destination.api_fields(), **keys},
+                "description": self.name, **self.options}
+        if self.task_type:
+            body["task_type"] = self.task_type
+        if self.bandwidth:
+            body["bandwidth_policy"] = self.bandwidth
+        _validate_with(CreateTaskGroupRequest, body)
+        return self
 
 
 class Plan(_Strict):

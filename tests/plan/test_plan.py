@@ -1,0 +1,113 @@
+"""Plans as data: every example validates; a bad plan names the file, line, path and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sms_pulumi.plan import PlanError, load_plan
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize("name", ["demo", "minimal", "realistic"])
+def test_examples_are_valid(name: str) -> None:
+    plan = load_plan(EXAMPLES / name / "plan.yaml")
+    assert plan.waves
+
+
+def test_realistic_example_has_what_it_claims() -> None:
+    plan = load_plan(EXAMPLES / "realistic" / "plan.yaml")
+    servers = list(plan.servers())
+    assert len(servers) >= 20
+    assert len(plan.waves) == 2
+    assert {str(s.type or w.type or plan.migration_project.type) for w, s in servers if plan.migration_project} == {
+        "MIGRATE_FILE", "MIGRATE_BLOCK"}
+    names = [s.name or "" for _, s in servers]
+    assert any(n.startswith("win-") for n in names) and any(n.startswith("web-") for n in names)
+    assert plan.object_storage
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "plan.yaml"
+    path.write_text(text)
+    return path
+
+
+def errors_of(path: Path) -> str:
+    with pytest.raises(PlanError) as info:
+        load_plan(path)
+    return str(info.value)
+
+
+def test_error_names_file_line_path_and_field(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+waves:
+  - name: wave-1
+    run_state: runing
+    servers:
+      - name: web-01
+      - ip: 10.0.0.2
+        type: MIGRATE_EVERYTHING
+""")
+    text = errors_of(path)
+    assert f"{path}:3: waves[0].run_state: Input should be 'running'" in text
+    assert f"{path}:7: waves[0].servers[1].type:" in text
+
+
+def test_wire_constraints_apply_to_templates_and_windows(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+templates:
+  linux:
+    publicip: {type: 5_bgp, bandwidth_size: 5000}
+bandwidth:
+  office: [{start: "08:00", end: "18:00", speed: 50}, {start: "17:00", end: "19:00", speed: 5}]
+  late: [{start: "25:00", end: "26:00", speed: 5}]
+waves: []
+""")
+    text = errors_of(path)
+    assert "templates.linux: publicip.bandwidth_size: Input should be less than or equal to 2000" in text
+    assert "bandwidth: office: windows: time windows 08:00-18:00 and 17:00-19:00 overlap" in text
+
+
+def test_secrets_are_refused_in_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+templates:
+  linux: {target_password: hunter2}
+object_storage:
+  - name: b
+    source: {bucket: a, region: r, ak: AKIA, sk: nope}
+    destination: {bucket: b, region: r}
+""")
+    text = errors_of(path)
+    assert "use target_password_config" in text
+    assert "use ak_config / sk_config" in text
+    assert "hunter2" not in text and "nope" not in text
+
+
+def test_references_and_duplicates(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+waves:
+  - name: wave-1
+    template: missing
+    servers: [{name: web-01}, {}]
+  - name: wave-2
+    bandwidth: nope
+    servers: [{name: web-01}]
+""")
+    text = errors_of(path)
+    assert "waves[0].servers[1]: give the source server's name or ip" in text
+    text = errors_of(write(tmp_path, """\
+waves:
+  - {name: wave-1, template: missing, servers: [{name: web-01}]}
+  - {name: wave-2, bandwidth: nope, servers: [{name: web-01}]}
+"""))
+    assert "waves[0].servers[0].template: no template named 'missing'" in text
+    assert "waves[1].servers[0].bandwidth: no window set named 'nope'" in text
+    assert "waves[1].servers[0]: web-01 is already planned in waves[0].servers[0]" in text
+
+
+def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
+    assert "cannot read the plan" in errors_of(tmp_path / "absent.yaml")
+    assert "not valid YAML" in errors_of(write(tmp_path, "waves: [\n"))

@@ -22,8 +22,9 @@ def test_realistic_example_has_what_it_claims() -> None:
     servers = list(plan.servers())
     assert len(servers) >= 20
     assert len(plan.waves) == 2
-    assert {str(s.type or w.type or plan.migration_project.type) for w, s in servers if plan.migration_project} == {
-        "MIGRATE_FILE", "MIGRATE_BLOCK"}
+    assert plan.migration_project is not None
+    default_type = plan.migration_project.type
+    assert {str(s.type or w.type or default_type) for w, s in servers} == {"MIGRATE_FILE", "MIGRATE_BLOCK"}
     names = [s.name or "" for _, s in servers]
     assert any(n.startswith("win-") for n in names) and any(n.startswith("web-") for n in names)
     assert plan.object_storage

@@ -18,7 +18,7 @@ import pulumi
 
 from sms_pulumi.api.credentials import ProviderSettings
 from sms_pulumi.lookups import get_source_server
-from sms_pulumi.plan import Plan, ServerPlan, WavePlan, load_plan
+from sms_pulumi.plan import NodePlan, ObjectStoragePlan, Plan, ServerPlan, WavePlan, load_plan
 from sms_pulumi.resources.migration_project import MigrationProject
 from sms_pulumi.resources.speed_limit import SpeedLimit
 from sms_pulumi.resources.task import Task, task_status
@@ -129,10 +129,10 @@ def _deploy_wave(plan: Plan, wave: WavePlan, defaults: dict[str, Any], out: Depl
     return tasks
 
 
-def _deploy_task_group(config: pulumi.Config, group: Any) -> pulumi.CustomResource:
+def _deploy_task_group(config: pulumi.Config, group: ObjectStoragePlan) -> pulumi.CustomResource:
     from sms_pulumi.resources.task_group import TaskGroup
 
-    def node(plan_node: Any, where: str) -> dict[str, Any]:
+    def node(plan_node: NodePlan, where: str) -> dict[str, Any]:
         fields = plan_node.api_fields()
         for key in ("ak", "sk"):
             config_key = getattr(plan_node, f"{key}_config")

@@ -136,7 +136,7 @@ def render(changes: list[Change], *, stack: str | None = None) -> str:
         lines.append("")
 
     waves: dict[str, list[Change]] = defaultdict(list)
-    others = []
+    others: list[Change] = []
     for c in sorted(changes, key=lambda c: (c.wave or "", c.kind, c.name)):
         (waves[c.wave] if c.wave else others).append(c)
     for wave, items in waves.items():

@@ -7,6 +7,7 @@ the environment of the pulumi process only (never in stack config or state).
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -32,11 +33,20 @@ def _pulumi_cli() -> None:
 def stack(
     tmp_path: Path, emulator: EmulatorServer, emulator_credentials: EmulatorCredentials
 ) -> Callable[..., PulumiWorkspace]:
-    def make(program: str, name: str = "e2e", config: dict[str, str] | None = None) -> PulumiWorkspace:
+    def make(
+        program: str | Path,
+        name: str = "e2e",
+        config: dict[str, str] | None = None,
+        secrets: dict[str, str] | None = None,
+    ) -> PulumiWorkspace:
+        """A stack of `program`: Python source text, or a project folder (copied, e.g. an example)."""
         project = tmp_path / name
-        project.mkdir()
-        (project / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
-        (project / "__main__.py").write_text(textwrap.dedent(program))
+        if isinstance(program, Path):
+            shutil.copytree(program, project)
+        else:
+            project.mkdir()
+            (project / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+            (project / "__main__.py").write_text(textwrap.dedent(program))
         ws = PulumiWorkspace(
             project_dir=project,
             state_dir=tmp_path / f"{name}-state",
@@ -55,6 +65,8 @@ def stack(
         ws.ensure_stack()
         for key, value in (config or {}).items():
             ws.set_config(key, value)
+        for key, value in (secrets or {}).items():
+            ws.set_config(key, value, secret=True)
         return ws
 
     return make

@@ -83,7 +83,7 @@ def test_without_syncing_the_task_cuts_over_by_itself(sms: SmsClient) -> None:
 
 def test_invalid_state_errors(sms: SmsClient) -> None:
     tid = sms.create_task(
-        sm.CreateTaskRequest(body=_task_body(sms, source_id(sms, "db-01"), syncing=True))
+        sm.CreateTaskRequest(body=_task_body(sms, source_id(sms, "app-01"), syncing=True))
     ).id
     assert _state_error(sms, tid, "stop") == "SMS.7714"
     assert _state_error(sms, tid, "test") == "SMS.7721"
@@ -94,11 +94,11 @@ def test_invalid_state_errors(sms: SmsClient) -> None:
         sms.delete_task(sm.DeleteTaskRequest(task_id=tid))
     assert err.value.error_code == "SMS.7719"
     with pytest.raises(ClientRequestException) as err:  # a running task blocks deleting its source
-        sms.delete_server(sm.DeleteServerRequest(source_id=source_id(sms, "db-01")))
+        sms.delete_server(sm.DeleteServerRequest(source_id=source_id(sms, "app-01")))
     assert err.value.error_code == "SMS.7601"
     _act(sms, tid, "stop")
     assert _show(sms, tid).state in ("ABORTING", "ABORT")  # ABORTING lasts 10 simulated seconds
-    assert sms.show_server(sm.ShowServerRequest(source_id=source_id(sms, "db-01"))).state in (
+    assert sms.show_server(sm.ShowServerRequest(source_id=source_id(sms, "app-01"))).state in (
         "stopping",
         "stopped",
     )

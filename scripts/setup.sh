@@ -43,7 +43,7 @@ if [ ! -x "$bin/pulumi" ] || [ ! -x "$bin/pulumi-language-python" ]; then
       github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python 2>&1 \
       | awk -v t0="$start" '
           /^go: downloading / { d++; if (d % 50 == 0) printf("[setup]   %d modules fetched (%ds)\n", d, systime() - t0) > "/dev/stderr"; next }
-          /^#|error|cannot/   { print > "/dev/stderr"; next }
+          / /                 { print > "/dev/stderr"; next }  # anything but a package path: a message
           { n++; if (n % 100 == 0) printf("[setup]   %d packages compiled (%ds)\n", n, systime() - t0) > "/dev/stderr" }'
     [ -x "$bin.partial/pulumi" ] && [ -x "$bin.partial/pulumi-language-python" ]
   ) || { say "the Go build failed (output above)"; exit 1; }

@@ -48,6 +48,7 @@ from sms_pulumi.api.models.sources import (
     SourceServerSummary,
     UpdateSourceServerRequest,
 )
+from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest, SpeedLimitsResponse
 from sms_pulumi.api.models.tasks import (
     CreateTaskRequest,
     ListTasksQuery,
@@ -366,6 +367,17 @@ class SmsClient:
     def find_tasks_by_source(self, source_server_id: str) -> list[TaskSummary]:
         """Tasks migrating the given source server."""
         return list(self.iter_tasks(ListTasksQuery(source_server_id=source_server_id)))
+
+    # ------------------------------------------------------------------------------- speed limits
+
+    def show_speed_limits(self, task_id: str) -> SpeedLimitsResponse:
+        """``GET /v3/tasks/{task_id}/speed-limit``: the task's bandwidth windows."""
+        return self._get(SpeedLimitsResponse, f"/v3/tasks/{path_param(task_id)}/speed-limit")
+
+    def set_speed_limits(self, task_id: str, body: SetSpeedLimitsRequest) -> None:
+        """``POST /v3/tasks/{task_id}/speed-limit``: replaces the whole rule list (safe to retry)."""
+        path = f"/v3/tasks/{path_param(task_id)}/speed-limit"
+        self._call("POST", path, body=body, idempotent=True)
 
     # ------------------------------------------------------------------- configuration settings
 

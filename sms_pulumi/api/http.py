@@ -18,7 +18,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import metadata as _metadata
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -30,11 +30,13 @@ from sms_pulumi.api import signing
 from sms_pulumi.api.auth import AkSkAuth, TokenAuth
 from sms_pulumi.api.credentials import ProviderSettings, Timeouts, redact
 from sms_pulumi.api.errors import ApiError, ConfigurationError, TransportError, error_from_response
+from sms_pulumi.api.pagination import Page, iterate_pages
 from sms_pulumi.api.retry import RetryPolicy, run_with_retries
 
 __all__ = [
     "USER_AGENT",
     "ApiHttp",
+    "ServiceClient",
     "auth_for",
     "parse_model",
     "path_param",
@@ -316,3 +318,91 @@ def auth_for(settings: ProviderSettings, *, project_id: str | None = None) -> ht
     raise ConfigurationError(
         "no Huawei Cloud credentials: set huaweicloud:accessKey/secretKey or HW_ACCESS_KEY/HW_SECRET_KEY"
     )
+
+
+Q = TypeVar("Q", bound=BaseModel)
+T = TypeVar("T")
+
+
+class ServiceClient:
+    """Plumbing shared by SmsClient and OmsClient: one service, one base URL, one auth flow."""
+
+    service = "API"
+
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        base_url: str,
+        *,
+        auth: httpx.Auth | None = None,
+        client: httpx.Client | None = None,
+        project_id: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.http = ApiHttp(
+            self.service,
+            base_url,
+            auth if auth is not None else auth_for(settings, project_id=project_id),
+            timeouts=settings.timeouts,
+            retry=settings.retry,
+            client=client,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.http.base_url!r})"
+
+    # ---------------------------------------------------------------------------------- plumbing
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        body: BaseModel | dict[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        json_body: Any = None
+        if isinstance(body, BaseModel):
+            to_wire = getattr(body, "to_wire", None)
+            json_body = to_wire() if callable(to_wire) else body.model_dump(mode="json", exclude_none=True)
+        elif body is not None:
+            json_body = body
+        return self.http.call(method, path, params=params, json_body=json_body, idempotent=idempotent)
+
+    def _get(self, model: type[M], path: str, params: QueryParams | None = None) -> M:
+        body = self._call("GET", path, params=params)
+        return parse_model(model, body, method="GET", path=path, service=self.service)
+
+    def _send(
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        body: BaseModel | dict[str, Any] | None = None,
+        *,
+        idempotent: bool | None = None,
+    ) -> M:
+        raw = self._call(method, path, body=body, idempotent=idempotent)
+        return parse_model(model, raw, method=method, path=path, service=self.service)
+
+    @staticmethod
+    def _params(query: Any) -> dict[str, str]:
+        return query.to_params() if query is not None else {}
+
+    def _iterate(
+        self,
+        query: Q | None,
+        query_cls: type[Q],
+        fetch: Callable[[Q], tuple[list[T], int | None]],
+        page_size: int,
+        max_items: int | None,
+    ) -> Iterator[T]:
+        base = query if query is not None else query_cls()
+
+        def page(limit: int, offset: int) -> Page[T]:
+            items, count = fetch(base.model_copy(update={"limit": limit, "offset": offset}))
+            return Page(items, count)
+
+        start = getattr(base, "offset", None) or 0
+        return iterate_pages(page, page_size=page_size, start_offset=start, max_items=max_items)

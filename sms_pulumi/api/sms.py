@@ -17,15 +17,14 @@ caller must look the object up (``find_*_by_name``) before creating it again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
 
 import httpx
-from pydantic import BaseModel
 
 from sms_pulumi.api.credentials import ProviderSettings
-from sms_pulumi.api.http import ApiHttp, QueryParams, auth_for, parse_model, path_param
-from sms_pulumi.api.models.common import BatchDeleteRequest, IdResponse, QueryModel
+from sms_pulumi.api.errors import ApiError
+from sms_pulumi.api.http import ServiceClient, parse_model, path_param
+from sms_pulumi.api.models.common import BatchDeleteRequest, IdResponse
 from sms_pulumi.api.models.config import (
     AgentConfigResponse,
     ConfigSettingQuery,
@@ -69,19 +68,16 @@ from sms_pulumi.api.models.templates import (
     Template,
     UpdateTemplateRequest,
 )
-from sms_pulumi.api.pagination import Page, iterate_pages
 
-__all__ = ["SmsClient", "PAGE_SIZES"]
+__all__ = ["NO_SPEED_LIMIT", "PAGE_SIZES", "SmsClient"]
 
-M = TypeVar("M", bound=BaseModel)
-Q = TypeVar("Q", bound=QueryModel)
-T = TypeVar("T")
+NO_SPEED_LIMIT = "SMS.6302"  # "No migration speed limit found."
 
 # Largest page each list endpoint accepts (the manual's limit maxima).
 PAGE_SIZES = {"sources": 200, "templates": 100, "migprojects": 100, "tasks": 200}
 
 
-class SmsClient:
+class SmsClient(ServiceClient):
     """Client of the SMS v3 API. Cheap to create; shares the process-wide connection pool."""
 
     service = "SMS"
@@ -93,72 +89,13 @@ class SmsClient:
         auth: httpx.Auth | None = None,
         client: httpx.Client | None = None,
     ) -> None:
-        self.settings = settings
-        self.http = ApiHttp(
-            self.service,
-            settings.sms_base_url,
-            auth if auth is not None else auth_for(settings),
-            timeouts=settings.timeouts,
-            retry=settings.retry,
-            client=client,
-        )
-
-    def __repr__(self) -> str:
-        return f"SmsClient({self.http.base_url!r})"
-
-    # ---------------------------------------------------------------------------------- plumbing
-
-    def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: QueryParams | None = None,
-        body: BaseModel | dict[str, Any] | None = None,
-        idempotent: bool | None = None,
-    ) -> Any:
-        json_body: Any = None
-        if isinstance(body, BaseModel):
-            to_wire = getattr(body, "to_wire", None)
-            json_body = to_wire() if callable(to_wire) else body.model_dump(mode="json", exclude_none=True)
-        elif body is not None:
-            json_body = body
-        return self.http.call(method, path, params=params, json_body=json_body, idempotent=idempotent)
-
-    def _get(self, model: type[M], path: str, params: QueryParams | None = None) -> M:
-        body = self._call("GET", path, params=params)
-        return parse_model(model, body, method="GET", path=path, service=self.service)
-
-    def _create(self, path: str, body: BaseModel) -> IdResponse:
-        raw = self._call("POST", path, body=body, idempotent=False)
-        return parse_model(IdResponse, raw, method="POST", path=path, service=self.service)
-
-    @staticmethod
-    def _params(query: QueryModel | None) -> dict[str, str]:
-        return query.to_params() if query is not None else {}
-
-    def _iterate(
-        self,
-        query: Q | None,
-        query_cls: type[Q],
-        fetch: Callable[[Q], tuple[list[T], int | None]],
-        page_size: int,
-        max_items: int | None,
-    ) -> Iterator[T]:
-        base = query if query is not None else query_cls()
-
-        def page(limit: int, offset: int) -> Page[T]:
-            items, count = fetch(base.model_copy(update={"limit": limit, "offset": offset}))
-            return Page(items, count)
-
-        start = getattr(base, "offset", None) or 0
-        return iterate_pages(page, page_size=page_size, start_offset=start, max_items=max_items)
+        super().__init__(settings, settings.sms_base_url, auth=auth, client=client)
 
     # ----------------------------------------------------------------------------- source servers
 
     def register_source(self, body: RegisterSourceServerRequest) -> IdResponse:
         """``POST /v3/sources`` (what the Agent does; the emulator uses it to seed sources)."""
-        return self._create("/v3/sources", body)
+        return self._send(IdResponse, "POST", "/v3/sources", body, idempotent=False)
 
     def list_sources(self, query: ListSourceServersQuery | None = None) -> ListSourceServersResponse:
         """``GET /v3/sources``: one page."""
@@ -207,7 +144,7 @@ class SmsClient:
 
     def create_template(self, body: CreateTemplateRequest) -> IdResponse:
         """``POST /v3/vm/templates`` (not blindly retried: see the module docstring)."""
-        return self._create("/v3/vm/templates", body)
+        return self._send(IdResponse, "POST", "/v3/vm/templates", body, idempotent=False)
 
     def list_templates(self, query: ListTemplatesQuery | None = None) -> ListTemplatesResponse:
         """``GET /v3/vm/templates``: one page."""
@@ -262,7 +199,7 @@ class SmsClient:
 
     def create_migproject(self, body: CreateMigProjectRequest) -> IdResponse:
         """``POST /v3/migprojects`` (not blindly retried)."""
-        return self._create("/v3/migprojects", body)
+        return self._send(IdResponse, "POST", "/v3/migprojects", body, idempotent=False)
 
     def list_migprojects(self, query: ListMigProjectsQuery | None = None) -> ListMigProjectsResponse:
         """``GET /v3/migprojects``: one page."""
@@ -307,7 +244,7 @@ class SmsClient:
 
     def create_task(self, body: CreateTaskRequest) -> IdResponse:
         """``POST /v3/tasks`` (not blindly retried: look up by name / source before re-creating)."""
-        return self._create("/v3/tasks", body)
+        return self._send(IdResponse, "POST", "/v3/tasks", body, idempotent=False)
 
     def list_tasks(self, query: ListTasksQuery | None = None) -> ListTasksResponse:
         """``GET /v3/tasks``: one page."""
@@ -334,9 +271,7 @@ class SmsClient:
 
     def update_task(self, task_id: str, body: UpdateTaskRequest) -> IdResponse:
         """``PUT /v3/tasks/{task_id}`` (answers ``{"id": ...}`` or ``{}``)."""
-        path = f"/v3/tasks/{path_param(task_id)}"
-        raw = self._call("PUT", path, body=body)
-        return parse_model(IdResponse, raw, method="PUT", path=path, service=self.service)
+        return self._send(IdResponse, "PUT", f"/v3/tasks/{path_param(task_id)}", body)
 
     def delete_task(self, task_id: str) -> None:
         """``DELETE /v3/tasks/{task_id}``."""
@@ -371,8 +306,16 @@ class SmsClient:
     # ------------------------------------------------------------------------------- speed limits
 
     def show_speed_limits(self, task_id: str) -> SpeedLimitsResponse:
-        """``GET /v3/tasks/{task_id}/speed-limit``: the task's bandwidth windows."""
-        return self._get(SpeedLimitsResponse, f"/v3/tasks/{path_param(task_id)}/speed-limit")
+        """``GET /v3/tasks/{task_id}/speed-limit``: the task's bandwidth windows.
+
+        ``SMS.6302`` ("No migration speed limit found") is read as an empty rule list.
+        """
+        try:
+            return self._get(SpeedLimitsResponse, f"/v3/tasks/{path_param(task_id)}/speed-limit")
+        except ApiError as exc:
+            if exc.error_code == NO_SPEED_LIMIT:
+                return SpeedLimitsResponse(speed_limit=[])
+            raise
 
     def set_speed_limits(self, task_id: str, body: SetSpeedLimitsRequest) -> None:
         """``POST /v3/tasks/{task_id}/speed-limit``: replaces the whole rule list (safe to retry)."""

@@ -160,9 +160,9 @@ class PulumiWorkspace:
         return data
 
     def resources(self) -> list[dict[str, Any]]:
-        """The resources of the stack's checkpoint (without the stack and provider entries)."""
+        """The custom resources of the stack's checkpoint (no stack, provider or component entries)."""
         deployment = self.export_state().get("deployment", {})
         return [
             r for r in deployment.get("resources") or []
-            if not r["type"].startswith("pulumi:")
+            if r.get("custom") and not r["type"].startswith("pulumi:")
         ]

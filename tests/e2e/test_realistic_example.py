@@ -22,7 +22,8 @@ SECRETS = ("linuxTargetPassword", "windowsTargetPassword", "assetsSourceAk", "as
 
 
 def ours(objects: dict[str, list[dict[str, object]]], kind: str, ids: set[str]) -> list[dict[str, object]]:
-    return [o for o in objects.get(kind, []) if o.get("id") in ids]
+    # OMS task groups are identified by group_id, everything else by id.
+    return [o for o in objects.get(kind, []) if (o.get("id") or o.get("group_id")) in ids]
 
 
 def test_realistic_wave_up_cut_over_destroy(

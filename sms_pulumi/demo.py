@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Any
 
 import httpx
 
@@ -109,10 +108,29 @@ def ensure_passwords(ws: PulumiWorkspace, keys: tuple[str, ...]) -> None:
             ws.set_config(key, secrets.token_urlsafe(12) + "!Aa1", secret=True)
 
 
-def _print_outputs(outputs: dict[str, Any]) -> None:
-    for key, value in outputs.items():
-        rendered = json.dumps(value, indent=2) if isinstance(value, dict | list) else str(value)
-        print(f"  {key}: {rendered}")
+def _summary(ws: PulumiWorkspace, url: str) -> str:
+    """What the stack holds, and each task's live state read from the emulator just now."""
+    from sms_pulumi.api.credentials import ProviderSettings
+    from sms_pulumi.api.sms import SmsClient
+    from sms_pulumi.resources.task import task_progress
+
+    kinds: dict[str, int] = {}
+    for resource in ws.resources():
+        kind = resource["type"].rsplit(":", 1)[-1]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    client = SmsClient(ProviderSettings.load(env=ws.env()))
+    rows = [("wave", "server", "run_state", "live state", "steps done", "target server")]
+    for wave, tasks in sorted(ws.outputs().items()):
+        if not wave.startswith("wave-") or not isinstance(tasks, dict):
+            continue
+        for server, task in sorted(tasks.items()):
+            live = task_progress(client.show_task(task["task_id"]))
+            rows.append((wave, server, str(task.get("run_state")), str(live["state"]),
+                         str(live["subtasks_done"]), str(live["target_server_id"] or "-")))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    table = "\n".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+    made = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    return f"The stack holds: {made}.\n\n{table}"
 
 
 def run_demo(*, destroy: bool = False) -> int:
@@ -130,16 +148,16 @@ def run_demo(*, destroy: bool = False) -> int:
     except PulumiCommandError as exc:
         print(exc, file=sys.stderr)
         return 1
-    _say("done. Stack outputs:")
-    _print_outputs(ws.outputs())
+    _say("done")
     print(
-        "\nWhat happened: the emulator (a local stand-in for Huawei Cloud SMS/OMS) received the plan's\n"
-        "migration project, templates, tasks with bandwidth windows and the OMS task group, and the\n"
-        "tasks were started. Look at it with:\n"
+        "\nWhat happened: `pulumi up` carried out examples/demo/plan.yaml against the emulator, a local\n"
+        "stand-in for the Huawei Cloud SMS/OMS APIs. " + _summary(ws, url) + "\n\n"
+        "Wave 1 is migrating (its tasks keep syncing until the plan says cut_over); wave 2 is prepared\n"
+        "and stopped. Look further with:\n"
         "  .venv/bin/sms-pulumi pulumi stack output --json    # outputs again\n"
         "  .venv/bin/sms-pulumi pulumi refresh                # read the live state back (drift)\n"
         "  .venv/bin/sms-pulumi pulumi preview --diff         # what a change of the plan would do\n"
-        f"  curl {url}/_emulator/objects                      # what the emulator holds\n"
+        f"  curl {url}/_emulator/objects   # what the emulator holds\n"
         "  .venv/bin/sms-pulumi demo --destroy                # clean up"
     )
     return 0

@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import statistics
@@ -56,6 +57,10 @@ WRAPPER = """#!/bin/sh
 if [ -n "${BENCH_RSS_LOG:-}" ]; then
   echo "$$" >> "$BENCH_RSS_LOG.pids"
   %(setsid)s "%(python)s" "%(monitor)s" "$$" "$BENCH_RSS_LOG" "$@" </dev/null >/dev/null 2>&1 &
+fi
+if [ -n "${BENCH_PROFILE_DIR:-}" ] && [ "$1" = "-u" ] && [ "$2" = "-m" ] && [ "$3" = "pulumi.dynamic" ]; then
+  shift 3
+  exec "%(python)s" -u "%(profiler)s" "$BENCH_PROFILE_DIR/provider-$$.json" "$@"
 fi
 exec "%(python)s" "$@"
 """
@@ -91,6 +96,12 @@ class Measurement:
     emulator_cpu_s: float = 0.0
     summary: str = ""
     latency_ms: int = 0
+    #: 1-minute load average when the command started (the machine may be shared)
+    load_before: float = 0.0
+    #: seconds of each resource step as the engine reports it ("created (0.31s)"), by type
+    steps: dict[str, list[float]] = field(default_factory=dict)
+    #: --profile-provider: samples per function in the provider process
+    profile: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total_requests(self) -> int:
@@ -147,7 +158,7 @@ class StackBench:
         path = self.root / "python-rss"
         setsid = shutil.which("setsid") or ""
         path.write_text(WRAPPER % {"python": sys.executable, "monitor": HERE / "rss_monitor.py",
-                                   "setsid": setsid})
+                                   "profiler": HERE / "provider_profiler.py", "setsid": setsid})
         path.chmod(0o755)
         return path
 
@@ -174,7 +185,7 @@ class StackBench:
             }
             if self.args.skip_checkpoints:
                 env["PULUMI_SKIP_CHECKPOINTS"] = "true"
-            if not self.args.no_rss:
+            if not self.args.no_rss or self.args.profile_provider:
                 env["PULUMI_PYTHON_CMD"] = str(self.wrapper)
             ws = PulumiWorkspace(project_dir=project, state_dir=self.root / f"{mode}-state",
                                  stack="bench", extra_env=env)
@@ -211,16 +222,18 @@ class StackBench:
     # -- one pulumi command ---------------------------------------------------------------------
 
     def run_pulumi(self, ws: PulumiWorkspace, args: Sequence[str], rss_log: Path | None,
-                   timeout: float) -> tuple[float, int, str, float]:
+                   timeout: float, out_path: Path, profile_dir: Path | None = None
+                   ) -> tuple[float, int, str, float]:
         """(wall seconds, exit code, output, CLI CPU seconds) of `pulumi ARGS`."""
         from sms_pulumi.pulumi_cli import pulumi_bin_dir
 
         env = ws.env()
+        env.pop("BENCH_RSS_LOG", None)
+        env.pop("BENCH_PROFILE_DIR", None)
         if rss_log is not None:
             env["BENCH_RSS_LOG"] = str(rss_log)
-        else:
-            env.pop("BENCH_RSS_LOG", None)
-        out_path = self.root / "last-output.txt"
+        if profile_dir is not None:
+            env["BENCH_PROFILE_DIR"] = str(profile_dir)
         with open(out_path, "w+") as out:
             began = time.perf_counter()
             proc = subprocess.Popen([str(pulumi_bin_dir() / "pulumi"), *args], cwd=ws.project_dir,
@@ -248,7 +261,8 @@ class StackBench:
             sizes.setdefault(entry["type"].rsplit(":", 1)[-1], []).append(len(json.dumps(entry, indent=4)))
         return len(text.encode()), sizes
 
-    def measure(self, mode: str, n: int, command: str, repeat: int, latency_ms: int = 0) -> Measurement:
+    def measure(self, mode: str, n: int, command: str, repeat: int, latency_ms: int = 0,
+                profile: bool = False) -> Measurement:
         ws = self.workspaces[mode]
         args = {
             "up": ["up", "--yes", "--skip-preview", "--non-interactive"],
@@ -262,7 +276,14 @@ class StackBench:
         admin = self.server.admin
         admin.clear_requests()
         cpu_before = time.process_time()
-        wall, code, output, cli_cpu = self.run_pulumi(ws, args, rss_log, self.args.timeout)
+        out_path = self.root / f"out-{mode}-{n}-{command}-{repeat}{'-latency' if latency_ms else ''}.txt"
+        load = os.getloadavg()[0]
+        profile_dir = None
+        if profile:
+            profile_dir = self.root / f"profile-{mode}-{n}-{command}"
+            profile_dir.mkdir(exist_ok=True)
+        wall, code, output, cli_cpu = self.run_pulumi(ws, args, rss_log, self.args.timeout, out_path,
+                                                      profile_dir)
         emulator_cpu = time.process_time() - cpu_before
         log = admin.requests(with_list=True)
         api = [e for e in log.get("requests", []) if not e["path"].startswith("/_emulator")]
@@ -270,13 +291,16 @@ class StackBench:
         m = Measurement(mode=mode, n=n, command=command, repeat=repeat, wall_s=wall,
                         requests=counts, cli_cpu_s=cli_cpu, emulator_cpu_s=emulator_cpu,
                         server_ms=sum(e["duration_ms"] for e in api),
-                        latency_ms=latency_ms)
+                        latency_ms=latency_ms, load_before=load, steps=step_times(output))
         if code != 0:
             m.ok = False
             m.error = error_text(output)
         m.summary = summarize(command, output)
         if rss_log is not None:
             self._read_rss(rss_log, m)
+        if profile_dir is not None:
+            time.sleep(0.6)  # the last write of the sampler
+            m.profile = merge_profiles(profile_dir)
         if command in ("up", "refresh") and m.ok:
             total, sizes = self.export(ws)
             m.state_bytes = total
@@ -304,10 +328,11 @@ class StackBench:
 
     # -- cycles ---------------------------------------------------------------------------------
 
-    def cycle(self, mode: str, n: int, repeat: int, say: Callable[[str], None]) -> list[Measurement]:
+    def cycle(self, mode: str, n: int, repeat: int, say: Callable[[str], None],
+              profile: bool = False) -> list[Measurement]:
         results = []
         for command in COMMANDS:
-            m = self.measure(mode, n, command, repeat)
+            m = self.measure(mode, n, command, repeat, profile=profile)
             results.append(m)
             status = "" if m.ok else "  FAILED"
             say(f"  N={n:<4d} {mode:4s} #{repeat} {command:8s} {m.wall_s:7.2f}s  "
@@ -366,6 +391,75 @@ def summarize(command: str, output: str) -> str:
             break
         counts.append(line.lstrip("+~-= "))
     return ", ".join(counts)
+
+
+STEP = re.compile(r"^\s*[-+~=>*]*\s+pulumi-python:dynamic/\w+:(\w+) \S+ "
+                  r"(?:created|deleted|updated|refreshed|read) \((\d+(?:\.\d+)?)s\)")
+
+
+def step_times(output: str) -> dict[str, list[float]]:
+    """Duration of each resource step (provider call, including its wait for a free slot), by type."""
+    steps: dict[str, list[float]] = {}
+    for line in output.splitlines():
+        match = STEP.match(line)
+        if match:
+            steps.setdefault(match.group(1), []).append(float(match.group(2)))
+    return steps
+
+
+#: Where a busy provider thread is, judged from its stack (leaf first): the first rule that matches.
+PROFILE_CATEGORIES: tuple[tuple[str, Callable[[list[str]], bool]], ...] = (
+    ("imports on the first call (dill.loads of the provider class)",
+     lambda st: any(f.startswith("importlib") for f in st) and any(f.startswith("dill") for f in st)),
+    ("interpreter start-up imports (pulumi, grpc)", lambda st: any(f.startswith("importlib") for f in st)),
+    ("sleeping between polls (wait_until)", lambda st: st[0].endswith(":wait_until")),
+    ("HTTP: waiting for the emulator's answer", lambda st: any(
+        f.startswith("httpcore") and (f.endswith(":_receive_event") or f.endswith(":read")) for f in st)),
+    ("HTTP: connecting / sending", lambda st: any(f.startswith("httpcore") for f in st)),
+    ("AK/SK signing", lambda st: any(f.startswith("sms_pulumi.api.auth") or "sign" in f.split(":")[-1]
+                                     for f in st[:6])),
+    ("pydantic (wire models: validate, dump)",
+     lambda st: st[0].startswith(("pydantic", "sms_pulumi.api.models"))
+     or any(f.startswith("pydantic") for f in st[:3])),
+    ("httpx client (request/response objects)", lambda st: any(f.startswith("httpx") for f in st[:8])),
+    ("dill (unpickling the provider on every call)", lambda st: any(f.startswith("dill") for f in st[:8])),
+    ("pulumi rpc (properties <-> protobuf)", lambda st: any(
+        f.startswith(("pulumi.runtime.rpc", "google.protobuf", "asyncio")) for f in st[:10])),
+    ("provider code (sms_pulumi)", lambda st: any(f.startswith("sms_pulumi") for f in st[:4])),
+    ("other", lambda st: True),
+)
+
+
+def merge_profiles(folder: Path) -> dict[str, Any]:
+    """The provider profiles of one command (usually one provider process), sorted into categories."""
+    categories: Counter[str] = Counter()
+    leaves: Counter[str] = Counter()
+    busy = 0
+    for path in folder.glob("provider-*.json"):
+        data = json.loads(path.read_text())
+        busy += data["busy_thread_samples"]
+        for stack, count in data["stacks"].items():
+            frames = stack.split(";")
+            name = next(label for label, rule in PROFILE_CATEGORIES if rule(frames))
+            categories[name] += count
+            leaves[frames[0]] += count
+    return {"busy_thread_samples": busy, "interval_s": 0.005, "categories": categories.most_common(),
+            "leaves": leaves.most_common(25)}
+
+
+def profile_text(ms: list[Measurement], top: int) -> str:
+    rows = []
+    for m in ms:
+        busy = m.profile.get("busy_thread_samples") or 0
+        if not busy:
+            continue
+        rows.append(f"  {m.command} (N={m.n}, {m.wall_s:.1f}s wall): {busy * m.profile['interval_s']:.1f} "
+                    "thread-seconds busy with calls")
+        for name, count in m.profile["categories"]:
+            rows.append(f"    {count / busy:6.1%}  {name}")
+        leaves = ", ".join(f"{name} {count / busy:.0%}" for name, count in m.profile["leaves"][:top])
+        rows.append(f"    top frames: {leaves}")
+    return "\n".join(rows)
 
 
 def error_text(output: str) -> str:
@@ -475,7 +569,7 @@ def time_table(results: list[Measurement], n: int) -> str:
     groups = by_key(results)
     head = (f"{'N=' + str(n):>6} {'command':8} {'mode':5} {'wall s':>7} {'engine CPU':>10} "
             f"{'program CPU':>11} {'provider CPU':>12} {'emulator CPU':>12} {'emulator busy':>13} "
-            f"{'program RSS MB':>14}")
+            f"{'program RSS MB':>14} {'Task step s':>11} {'load':>5}")
     rows = [head, "-" * len(head)]
     for command in COMMANDS:
         for mode in MODES:
@@ -491,7 +585,9 @@ def time_table(results: list[Measurement], n: int) -> str:
                 f"{'':>6} {command:8} {mode:5} {med(lambda m: m.wall_s):>7} {med(lambda m: m.cli_cpu_s):>10} "
                 f"{med(lambda m: m.program_cpu_s):>11} {med(lambda m: m.provider_cpu_s):>12} "
                 f"{med(lambda m: m.emulator_cpu_s):>12} {med(lambda m: m.server_ms / 1000):>13} "
-                f"{med(lambda m: m.program_rss_mb):>14}"
+                f"{med(lambda m: m.program_rss_mb):>14} "
+                f"{med(lambda m: statistics.median(m.steps['Task']) if m.steps.get('Task') else None):>11} "
+                f"{med(lambda m: m.load_before):>5}"
             )
     return "\n".join(rows)
 
@@ -551,6 +647,9 @@ def targets(results: list[Measurement], n: int, run_state: str) -> tuple[str, li
               statistics.median(creates), 3, "requests/task",
               f"of which the start action (run_state {run_state}) {statistics.median(starts):.2f}; "
               f"polls {statistics.median(polls):.2f}; per task: {breakdown}")
+        check(f"N={n} creating a task, not counting the start action (run_state) nor polling",
+              statistics.median([c - st for c, st in zip(creates, starts, strict=True)]), 3, "requests/task",
+              "what create itself sends: the duplicate-source lookup, the recommended-layout read, the POST")
         task_bytes = [m.state_entry_bytes["Task"] for m in ups if "Task" in m.state_entry_bytes]
         check(f"N={n} state: <= 4 KB per task", statistics.median(task_bytes) if task_bytes else None, 4096,
               "bytes/task", "mean bytes of one Task entry in `pulumi stack export`")
@@ -571,7 +670,7 @@ def latency_table(results: list[Measurement],
     if not lat:
         return "", []
     head = (f"{'N':>4} {'latency':>7} {'requests':>8} {'k req/task':>10} {'bound s':>8} "
-            f"{'up s':>22} {'ratio to bound':>22} {'up s, no latency':>17}")
+            f"{'up s':>22} {'ratio to bound':>18} {'up s, no latency':>18} {'(up - no lat.) / bound':>22}")
     rows = [head, "-" * len(head)]
     out = []
     for n in sorted({m.n for m in lat}):
@@ -581,13 +680,16 @@ def latency_table(results: list[Measurement],
         ratios = [m.wall_s / b for m, b in zip(ms, bounds, strict=True)]
         k = statistics.median([m.total_requests / m.tasks for m in ms])
         plain = [m.wall_s for m in plain_up.get(n, []) if m.ok]
+        added = ([(m.wall_s - statistics.median(plain)) / b for m, b in zip(ms, bounds, strict=True)]
+                 if plain else [])
         rows.append(
             f"{n:>4} {ms[0].latency_ms:>5}ms {statistics.median([m.total_requests for m in ms]):>8.0f} "
             f"{k:>10.2f} {statistics.median(bounds):>8.1f} {fmt_spread([m.wall_s for m in ms]):>22} "
-            f"{fmt_spread(ratios):>22} {fmt_spread(plain):>17}"
+            f"{fmt_spread(ratios):>18} {fmt_spread(plain):>18} {fmt_spread(added):>22}"
         )
         out.append({"n": n, "latency_ms": ms[0].latency_ms, "requests_per_task": k,
-                    "bound_s": statistics.median(bounds), "up_s": [m.wall_s for m in ms], "ratios": ratios})
+                    "bound_s": statistics.median(bounds), "up_s": [m.wall_s for m in ms], "ratios": ratios,
+                    "added_over_bound": added})
     return "\n".join(rows), out
 
 
@@ -622,6 +724,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="which sms_pulumi to measure: a copy of the working tree taken at start "
                              "(default; edits made during the run do not reach it), a copy of HEAD, or "
                              "the working tree itself (live)")
+    parser.add_argument("--profile-provider", action="store_true",
+                        help="after the measurements, one more cycle at the target N with a sampling "
+                             "profiler in the provider; prints where its threads spend their time")
+    parser.add_argument("--profile-top", type=int, default=8, help="top frames shown per command")
     parser.add_argument("--no-rss", action="store_true", help="do not wrap Python (no RSS/CPU figures)")
     parser.add_argument("--no-warmup", action="store_true", help="skip the unrecorded N=2 warm-up cycle")
     parser.add_argument("--json", metavar="FILE", help="also write every measurement as JSON ('-': stdout)")
@@ -695,6 +801,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     code_dir, code_label = snapshot_code(args.code, root)
     bench = StackBench(args, root, code_dir)
     results: list[Measurement] = []
+    profiled: list[Measurement] = []
     began = time.monotonic()
     try:
         bench.start()
@@ -715,6 +822,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         for n in args.latency_size_list:
             for repeat in range(1, args.repeat + 1):
                 results.append(bench.latency_up(n, repeat, say))
+        if args.profile_provider:
+            bench.prepare(args.target_n)
+            profiled = bench.cycle("real", args.target_n, 0, say, profile=True)
     except KeyboardInterrupt:
         say("interrupted: reporting what was measured")
     finally:
@@ -753,6 +863,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{PROVIDER_SLOTS} (4 provider slots):")
         say(lat_text)
         say("")
+    if profiled:
+        say("where the provider's threads spend their time (--profile-provider; a separate, profiled "
+            "cycle; `module:function` on the stack, share of samples of threads busy with a call):")
+        say(profile_text(profiled, args.profile_top))
+        say("")
     target_text, checks = targets(results, target_n, args.run_state)
     say(f"targets (N={target_n}; figures, not assertions):")
     say(target_text)
@@ -765,7 +880,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.json:
         payload = {"machine": machine(), "code": code_label, "args": {k: v for k, v in vars(args).items()},
                    "measurements": [asdict(m) for m in results], "targets": checks, "latency": lat_data,
-                   "notes": bench.notes}
+                   "notes": bench.notes, "profiled": [asdict(m) for m in profiled]}
         text = json.dumps(payload, indent=2, default=str)
         if args.json == "-":
             print(text)

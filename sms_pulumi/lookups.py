@@ -7,14 +7,14 @@ says what was looked for and what was found, so a typo in a plan stops the previ
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 
-from sms_pulumi.api.credentials import ProviderSettings
+from sms_pulumi.api.errors import NotFoundError
 from sms_pulumi.api.models.migprojects import MigProject
 from sms_pulumi.api.models.sources import ListSourceServersQuery, SourceServerSummary
 from sms_pulumi.api.models.templates import Template
 from sms_pulumi.api.sms import SmsClient
+from sms_pulumi.resources._provider import sms_client
 
 __all__ = [
     "LookupFailed",
@@ -24,20 +24,13 @@ __all__ = [
     "list_source_servers",
 ]
 
-_lock = threading.Lock()
-_client: SmsClient | None = None
-
-
 class LookupFailed(LookupError):
     """Nothing, or more than one thing, matched a lookup."""
 
 
 def _sms() -> SmsClient:
-    global _client
-    with _lock:
-        if _client is None:
-            _client = SmsClient(ProviderSettings.load())
-        return _client
+    # The resources' client: one per process, same settings (reset with _provider.reset_clients).
+    return sms_client()
 
 
 def _one(what: str, found: list[SourceServerSummary]) -> SourceServerSummary:
@@ -73,8 +66,17 @@ def get_source_server(
     if not (name or ip or id):
         raise ValueError("get_source_server: give a name, an ip or an id")
     if id:
-        detail = _sms().show_source(id)
-        return SourceServerSummary.model_validate(detail.model_dump())
+        try:
+            detail = _sms().show_source(id)
+        except NotFoundError:
+            raise LookupFailed(f"no source server has id {id!r}") from None
+        found = SourceServerSummary.model_validate(detail.model_dump())
+        for key, wanted in (("name", name), ("ip", ip)):
+            if wanted and getattr(found, key) != wanted:
+                raise LookupFailed(
+                    f"source server {id} has {key} {getattr(found, key)!r}, not {wanted!r}"
+                )
+        return found
     what = " and ".join(f"{k} {v!r}" for k, v in (("name", name), ("ip", ip)) if v)
     return _one(what, list_source_servers(name=name, ip=ip))
 
@@ -83,7 +85,11 @@ def get_migration_project(name: str) -> MigProject:
     """The migration project with this name (names are unique in SMS)."""
     found = _sms().find_migprojects_by_name(name)
     if not found:
-        raise LookupFailed(f"no migration project is named {name!r}")
+        known = ", ".join(repr(p.name) for p in _sms().iter_migprojects(max_items=20))
+        raise LookupFailed(f"no migration project is named {name!r} (there are: {known or 'none'})")
+    if len(found) > 1:
+        raise LookupFailed(f"{len(found)} migration projects are named {name!r}: "
+                           f"{', '.join(str(p.id) for p in found)}")
     return found[0]
 
 
@@ -92,4 +98,8 @@ def get_template(name: str) -> Template:
     found = _sms().find_templates_by_name(name)
     if not found:
         raise LookupFailed(f"no template is named {name!r}")
+    if len(found) > 1:
+        # Only general templates have unique names; task-bound ones may repeat a name.
+        ids = ", ".join(str(t.id) for t in found)
+        raise LookupFailed(f"{len(found)} templates are named {name!r}: {ids}")
     return found[0]

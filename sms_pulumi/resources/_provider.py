@@ -12,9 +12,11 @@ the provider process, and come from the environment.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -108,6 +110,17 @@ def oms_client() -> OmsClient:
         return _oms
 
 
+def reset_clients() -> None:
+    """Forget the cached settings and clients: the next call reads the environment again.
+
+    A provider process reads its environment once; tests (and anything else that changes HW_*
+    variables in one process) call this in between.
+    """
+    global _settings, _sms, _oms
+    with _lock:
+        _settings, _sms, _oms = None, None, None
+
+
 # -- check ----------------------------------------------------------------------------------------
 
 
@@ -135,8 +148,6 @@ def validation_failures(model: type[pydantic.BaseModel], values: Mapping[str, An
         for error in exc.errors():
             loc = error["loc"]
             if loc and loc[0] in unknown:
-                continue
-            if error["type"] == "missing" and loc and loc[0] in unknown:
                 continue
             path = field_path(loc) if loc else "(body)"
             failures.append(CheckFailure(prefix + path, error["msg"]))
@@ -194,7 +205,15 @@ class BaseProvider(ResourceProvider):
 
 
 class WaitTimeout(RuntimeError):
-    pass
+    """A wait ran past its bound."""
+
+
+class WaitFailed(RuntimeError):
+    """The object reached a state from which what we wait for will not come by itself."""
+
+
+#: While the state stays the same, a wait says it is still waiting this often (seconds).
+PROGRESS_EVERY = 30.0
 
 
 def wait_until(
@@ -205,37 +224,45 @@ def wait_until(
     timeout: float | None = None,
     describe: Callable[[T], str] = str,
     failed: Callable[[T], str | None] = lambda _: None,
+    phase: Callable[[T], object] | None = None,
 ) -> T:
-    """Poll until `done`, saying what we wait for; back off from 1 s to 10 s between polls.
+    """Poll until `done`, saying what we wait for; back off from 1 s to the poll interval.
 
-    Fails with WaitTimeout after `timeout` seconds, or at once when `failed` returns a reason.
+    Fails with WaitTimeout after `timeout` seconds (default: the settings' wait_timeout), or with
+    WaitFailed at once when `failed` returns a reason. Progress is logged when the `phase` changes
+    (default: the description) and at least every PROGRESS_EVERY seconds, so a wait of hours shows
+    it is alive without printing a line per poll.
     """
     from pulumi import log
 
     start = time.monotonic()
-    bound = settings().wait_timeout if timeout is None else timeout
+    bound = settings().wait_timeout if timeout is None else float(timeout)
     # Start polling quickly (most transitions are short), then back off to the configured interval.
     ceiling = max(settings().poll_interval, 0.05)
     interval = min(1.0, ceiling)
-    last_said = ""
+    phase_of = phase or describe
+    last_phase: object = None
+    last_log = start
     while True:
         value = poll()
         if done(value):
             return value
         reason = failed(value)
         if reason:
-            raise RuntimeError(f"{what}: {reason}")
-        elapsed = time.monotonic() - start
+            raise WaitFailed(f"{what}: {reason}")
+        now = time.monotonic()
+        elapsed = now - start
         state = describe(value)
-        if state != last_said:
+        current_phase = phase_of(value)
+        if current_phase != last_phase or now - last_log >= PROGRESS_EVERY:
             log.info(f"waiting for {what}: {state} ({elapsed:.0f}s)")
-            last_said = state
+            last_phase, last_log = current_phase, now
         if elapsed > bound:
             raise WaitTimeout(
-                f"gave up waiting for {what} after {elapsed:.0f}s (last seen: {state}); "
-                "raise the bound with HW_WAIT_TIMEOUT (seconds)"
+                f"gave up waiting for {what} after {elapsed:.0f}s (last seen: {state}); the bound is "
+                f"{bound:g}s: raise it with the resource's wait_timeout or HW_WAIT_TIMEOUT (seconds)"
             )
-        time.sleep(min(interval, max(0.0, bound - elapsed)))
+        time.sleep(max(0.0, min(interval, bound - elapsed + 0.01)))
         interval = min(interval * 1.5, ceiling)
 
 
@@ -267,6 +294,78 @@ def create_once(what: str, post: Callable[[], Any], find: Callable[[], list[Any]
     if not getattr(created, "id", None):
         raise RuntimeError(f"{what}: SMS answered the create without an id")
     return str(created.id)
+
+
+@contextlib.contextmanager
+def undo_on_failure(what: str, undo: Callable[[], None]) -> Iterator[None]:
+    """Run the steps that follow a create; when one fails, undo the create, then re-raise.
+
+    Pulumi records nothing when create raises, so an object left behind would be unknown to the
+    stack, and the next `pulumi up` would collide with it (same unique name).
+    """
+    from pulumi import log
+
+    try:
+        yield
+    except BaseException:
+        try:
+            undo()
+        except Exception as undo_error:  # the original error matters more; say what is left over
+            log.warn(f"{what} was created but could not be removed after the error: {undo_error}")
+        raise
+
+
+def project(live: Any, like: Any) -> Any:
+    """`live` cut down to the shape of `like`: in objects, only the keys the user wrote.
+
+    SMS adds IDs and computed fields to nested objects; comparing only what the user wrote keeps
+    those out of the diff, while a changed value the user did write still shows as drift. List items
+    are matched by position; items SMS has beyond the user's list are kept whole (they are drift).
+    """
+    if isinstance(like, Mapping) and isinstance(live, Mapping):
+        return {k: project(live.get(k), v) for k, v in like.items()}
+    if isinstance(like, list) and isinstance(live, list):
+        return [project(item, like[i]) if i < len(like) else item for i, item in enumerate(live)]
+    return live
+
+
+def merge(base: Any, over: Any) -> Any:
+    """`over` laid onto `base`: objects merge key by key, lists item by item (`over`'s length wins)."""
+    if isinstance(base, Mapping) and isinstance(over, Mapping):
+        return {**base, **{k: merge(base.get(k), v) for k, v in over.items()}}
+    if isinstance(base, list) and isinstance(over, list):
+        return [merge(base[i], v) if i < len(base) else v for i, v in enumerate(over)]
+    return over
+
+
+def fit_to(model: type[pydantic.BaseModel], data: Any) -> Any:
+    """`data` with only the keys `model` declares, recursively: an answer of SMS made fit to send back.
+
+    Response models keep unknown fields and request models forbid them, so an object read from SMS
+    (e.g. a recommended disk layout) is trimmed before it goes into a request.
+    """
+    if isinstance(data, list):
+        return [fit_to(model, item) for item in data]
+    if not isinstance(data, Mapping):
+        return data
+    out = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if data.get(key) is None:
+            continue
+        nested = _model_in(info.annotation)
+        out[key] = fit_to(nested, data[key]) if nested is not None else data[key]
+    return out
+
+
+def _model_in(annotation: Any) -> type[pydantic.BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def empty_to_none(value: Any) -> Any:

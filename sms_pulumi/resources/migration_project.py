@@ -9,6 +9,7 @@ default project (SMS.7303) — the provider says so before calling the API.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pulumi
@@ -16,7 +17,15 @@ from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, Upd
 
 from sms_pulumi.api.errors import NotFoundError
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest, MigProject, UpdateMigProjectRequest
-from sms_pulumi.resources._provider import BaseProvider, Field, create_once, sms_client, validation_failures
+from sms_pulumi.resources._provider import (
+    BaseProvider,
+    Field,
+    create_once,
+    plain,
+    sms_client,
+    undo_on_failure,
+    validation_failures,
+)
 
 _UPDATABLE = (
     "name", "description", "region", "start_target_server", "speed_limit", "use_public_ip",
@@ -34,26 +43,35 @@ class MigrationProjectProvider(BaseProvider):
         Field("adopt_id", create_only=True),
     )
 
-    def validate(self, news: dict[str, Any]) -> list[CheckFailure]:
-        return validation_failures(CreateMigProjectRequest, _body(news))
+    def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return validation_failures(CreateMigProjectRequest, {**_body(news), **_flag(news)})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = sms_client()
         project_id = props.get("adopt_id")
         if project_id:
-            client.show_migproject(project_id)  # fails clearly when the ID does not exist
-            client.update_migproject(project_id, UpdateMigProjectRequest.model_validate(_body(props)))
-        else:
-            # Created as non-default: SMS switches the default only through .../default (below).
-            request = CreateMigProjectRequest.model_validate({**_body(props), "isdefault": False})
-            project_id = create_once(
-                f"migration project {request.name!r}",
-                lambda: client.create_migproject(request),
-                lambda: client.find_migprojects_by_name(request.name),
-            )
-        if props.get("isdefault"):
-            client.set_default_migproject(project_id)
-        return CreateResult(project_id, _outputs(props, client.show_migproject(project_id)))
+            try:
+                live = client.show_migproject(project_id)
+            except NotFoundError:
+                raise ValueError(f"adopt_id: there is no migration project {project_id!r} to adopt") from None
+            _check_isdefault(props, live)
+            client.update_migproject(project_id, _update_request(props, live))
+            if props.get("isdefault") and not live.isdefault:
+                client.set_default_migproject(project_id)
+            return CreateResult(project_id, _outputs(props, client.show_migproject(project_id)))
+        # Created as non-default: SMS moves the default only through .../default (below).
+        request = CreateMigProjectRequest.model_validate({**_body(props), "isdefault": False})
+        new_id = create_once(
+            f"migration project {request.name!r}",
+            lambda: client.create_migproject(request),
+            lambda: client.find_migprojects_by_name(request.name),
+        )
+        with undo_on_failure(f"migration project {request.name!r} ({new_id})",
+                             lambda: client.delete_migproject(new_id)):
+            if props.get("isdefault"):
+                client.set_default_migproject(new_id)
+            outs = _outputs(props, client.show_migproject(new_id))
+        return CreateResult(new_id, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
@@ -64,14 +82,10 @@ class MigrationProjectProvider(BaseProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         client = sms_client()
-        if olds.get("isdefault") and news.get("isdefault") is False:
-            raise ValueError(
-                f"isdefault: migration project {news.get('name')!r} stays the default until another "
-                "project is made the default (SMS has no call to unset it); set isdefault=True on the "
-                "project that should replace it"
-            )
-        client.update_migproject(id_, UpdateMigProjectRequest.model_validate(_body(news)))
-        if news.get("isdefault") and not olds.get("isdefault"):
+        live = client.show_migproject(id_)
+        _check_isdefault(news, live)
+        client.update_migproject(id_, _update_request(news, live))
+        if news.get("isdefault") and not live.isdefault:
             client.set_default_migproject(id_)
         return UpdateResult(_outputs(news, client.show_migproject(id_)))
 
@@ -93,16 +107,36 @@ class MigrationProjectProvider(BaseProvider):
             return
 
 
-def _body(props: dict[str, Any]) -> dict[str, Any]:
-    """The request body: the wire fields the user set (None means: let SMS decide)."""
-    body = {k: props[k] for k in (*_UPDATABLE, "isdefault") if props.get(k) is not None}
-    for key in ("speed_limit",):
-        if isinstance(body.get(key), float):
-            body[key] = int(body[key])
-    return body
+def _check_isdefault(props: Mapping[str, Any], live: MigProject) -> None:
+    """isdefault=False cannot be carried out on the default project: SMS has no call to unset it."""
+    if props.get("isdefault") is False and live.isdefault:
+        raise ValueError(
+            f"isdefault: migration project {live.name!r} stays the default until another project is "
+            "made the default (SMS has no call to unset it); set isdefault=True on the project that "
+            "should replace it, and leave isdefault unset here"
+        )
 
 
-def _outputs(props: dict[str, Any], live: MigProject) -> dict[str, Any]:
+def _body(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings the user gave, by wire name (None means: let SMS decide)."""
+    return {k: plain(props[k]) for k in _UPDATABLE if props.get(k) is not None}
+
+
+def _flag(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {"isdefault": props["isdefault"]} if props.get("isdefault") is not None else {}
+
+
+def _update_request(props: Mapping[str, Any], live: MigProject) -> UpdateMigProjectRequest:
+    """PUT replaces every setting: what the user leaves unset keeps its current value in SMS.
+
+    `isdefault` is never sent: SMS refuses a second default (SMS.7313) and moves the flag only
+    with PUT .../default.
+    """
+    current = {k: getattr(live, k) for k in _UPDATABLE if getattr(live, k) is not None}
+    return UpdateMigProjectRequest.model_validate({**current, **_body(props)})
+
+
+def _outputs(props: Mapping[str, Any], live: MigProject) -> dict[str, Any]:
     """Inputs as SMS reports them now (drift shows here), plus the adoption ID."""
     outs: dict[str, Any] = {k: getattr(live, k) for k in (*_UPDATABLE, "isdefault")}
     for key in _SERVER_DEFAULTS:
@@ -124,13 +158,13 @@ class MigrationProject(Resource, module="sms", name="MigrationProject"):
     use_public_ip: pulumi.Output[bool]
     exist_server: pulumi.Output[bool]
     syncing: pulumi.Output[bool]
-    description: pulumi.Output[str | None]
-    start_target_server: pulumi.Output[bool | None]
-    speed_limit: pulumi.Output[int | None]
-    enterprise_project: pulumi.Output[str | None]
-    start_network_check: pulumi.Output[bool | None]
-    isdefault: pulumi.Output[bool | None]
-    adopt_id: pulumi.Output[str | None]
+    description: pulumi.Output[str]
+    start_target_server: pulumi.Output[bool]
+    speed_limit: pulumi.Output[int]
+    enterprise_project: pulumi.Output[str]
+    start_network_check: pulumi.Output[bool]
+    isdefault: pulumi.Output[bool]
+    adopt_id: pulumi.Output[str]
 
     def __init__(
         self,

@@ -8,6 +8,7 @@ create and update are the same call and delete posts an empty list. The resource
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pulumi
@@ -39,7 +40,7 @@ class SpeedLimitProvider(BaseProvider):
         Field("rules", normalise=_canonical),
     )
 
-    def validate(self, news: dict[str, Any]) -> list[CheckFailure]:
+    def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         failures = []
         if not news.get("task_id"):
             failures.append(CheckFailure("task_id", "the ID of the task to limit is required"))
@@ -79,7 +80,7 @@ def _set(task_id: str, rules: list[dict[str, Any]]) -> None:
     sms_client().set_speed_limits(task_id, request)
 
 
-def _outputs(task_id: str, props: dict[str, Any]) -> dict[str, Any]:
+def _outputs(task_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
     live = sms_client().show_speed_limits(task_id).speed_limit or []
     rules = [r.model_dump(mode="json", exclude_none=True, include={"start", "end", "speed",
                                                                     "over_speed_threshold"})

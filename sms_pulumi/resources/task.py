@@ -27,14 +27,19 @@ the provider waits until it is gone.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, UpdateResult
 
-from sms_pulumi.api.errors import NotFoundError
+from sms_pulumi.api.errors import ApiError, NotFoundError
+from sms_pulumi.api.models.sources import PhysicalVolumeSpec, VolumeGroupSpec
 from sms_pulumi.api.models.tasks import (
     CreateTaskRequest,
+    TargetDiskSpec,
+    TargetServerUpdate,
     TaskAction,
     TaskDetail,
     TaskState,
@@ -43,9 +48,13 @@ from sms_pulumi.api.models.tasks import (
 from sms_pulumi.resources._provider import (
     BaseProvider,
     Field,
+    changed_fields,
     create_once,
+    fit_to,
     is_unknown,
+    merge,
     plain,
+    project,
     settings,
     sms_client,
     validation_failures,
@@ -72,19 +81,10 @@ S = TaskState
 _STARTABLE = {S.READY, S.ABORT, S.MIGRATE_FAIL, S.SYNC_FAIL}
 _FAILED = {S.MIGRATE_FAIL, S.SYNC_FAIL, S.SYNC_F_ROLLBACK_SUCCESS, S.SYNC_F_ROLLBACKING}
 _PAUSED = {S.ABORT, S.ABORTING, S.READY}
-
-
-def project(live: Any, like: Any) -> Any:
-    """`live` cut down to the shape of `like`: only the keys (and list items) the user gave.
-
-    SMS adds IDs and computed fields to nested objects; comparing only what the user wrote keeps
-    those out of the diff, while a changed value the user did write still shows as drift.
-    """
-    if isinstance(like, dict) and isinstance(live, dict):
-        return {k: project(live.get(k), v) for k, v in like.items()}
-    if isinstance(like, list) and isinstance(live, list):
-        return [project(lv, lk) for lv, lk in zip(live, like, strict=False)]
-    return live
+_ACTIVE = {S.RUNNING, S.SYNCING}
+#: "Not allowed in the task's current state" (start / stop / cut-over): the task moved on between
+#: our read and the action (e.g. it finished); the waits that follow read where it is now.
+_STATE_REFUSALS = {"SMS.7713", "SMS.7714", "SMS.7721"}
 
 
 class TaskProvider(BaseProvider):
@@ -99,18 +99,17 @@ class TaskProvider(BaseProvider):
         Field("adopt_id", create_only=True),
     )
 
-    def validate(self, news: dict[str, Any]) -> list[CheckFailure]:
+    def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         failures = []
         run_state = news.get("run_state")
         if run_state is not None and not is_unknown(run_state) and run_state not in RUN_STATES:
             failures.append(CheckFailure("run_state", f"must be one of {', '.join(RUN_STATES)}"))
         timeout = news.get("wait_timeout")
         if timeout is not None and not is_unknown(timeout) and (
-            not isinstance(timeout, int | float) or timeout <= 0
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
         ):
             failures.append(CheckFailure("wait_timeout", "must be a positive number of seconds"))
         body = _create_body(news, fill=False)
-        # Disks are filled from the source at create time: validate the rest now.
         target = body.get("target_server")
         if isinstance(target, dict):
             # Filled at create time: disks from the source's recommended layout, vm_id "" for a
@@ -119,7 +118,7 @@ class TaskProvider(BaseProvider):
         for key in _FROM_SETTINGS:
             body.setdefault(key, "from-settings")
         failures += [
-            f if not f.property.startswith("source_server.id") else CheckFailure("source_server_id", f.reason)
+            f if not f.property.startswith("source_server") else CheckFailure("source_server_id", f.reason)
             for f in validation_failures(CreateTaskRequest, body)
         ]
         return failures
@@ -128,24 +127,31 @@ class TaskProvider(BaseProvider):
         client = sms_client()
         task_id = props.get("adopt_id")
         if task_id:
-            client.show_task(task_id)
-            _put(task_id, props)
+            _adopt(task_id, props)
         else:
             request = CreateTaskRequest.model_validate(_create_body(props, fill=True))
-            existing = [t for t in client.find_tasks_by_source(request.source_server.id)
-                        if t.name != request.name]
-            if existing:
+            source_id = request.source_server.id
+            on_source = client.find_tasks_by_source(source_id)
+            ours = [t for t in on_source if t.name == request.name and t.state != S.DELETING]
+            others = [t for t in on_source if t.name != request.name and t.state != S.DELETING]
+            if others:
                 raise ValueError(
-                    f"source_server_id: source {request.source_server.id} already has task "
-                    f"{existing[0].name!r} ({existing[0].id}); SMS migrates a server with one task at a "
-                    "time: delete it, or adopt it with adopt_id"
+                    f"source_server_id: source {source_id} already has task {others[0].name!r} "
+                    f"({others[0].id}); SMS migrates a server with one task at a time: delete it, or "
+                    "adopt it with adopt_id"
                 )
-            task_id = create_once(
-                f"task {request.name!r}",
-                lambda: client.create_task(request),
-                lambda: [t for t in client.find_tasks_by_name(request.name)
-                         if t.source_server is None or t.source_server.id == request.source_server.id],
-            )
+            if ours and ours[0].id:
+                # An earlier `pulumi up` created it and then failed (a wait, a lost answer): Pulumi
+                # recorded nothing, so find it again instead of failing on SMS.6005.
+                task_id = str(ours[0].id)
+                pulumi.log.info(f"task {request.name}: found task {task_id} of an earlier attempt; using it")
+                _put(task_id, props, client.show_task(task_id))
+            else:
+                task_id = create_once(
+                    f"task {request.name!r}",
+                    lambda: client.create_task(request),
+                    lambda: [t for t in client.find_tasks_by_source(source_id) if t.name == request.name],
+                )
         live = _converge(task_id, props)
         return CreateResult(task_id, _outputs(props, live))
 
@@ -159,41 +165,51 @@ class TaskProvider(BaseProvider):
         return ReadResult(id_, _outputs(props, live))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        changed = {f.name for f in self._changed(olds, news)}
+        changed = {f.name for f in changed_fields(self.FIELDS, olds, news)}
         if changed & {*_UPDATABLE, "target_server"}:
-            _put(id_, news)
+            _put(id_, news, sms_client().show_task(id_))
         live = _converge(id_, news)
         return UpdateResult(_outputs(news, live))
-
-    def _changed(self, olds: dict[str, Any], news: dict[str, Any]) -> list[Field]:
-        from sms_pulumi.resources._provider import changed_fields
-
-        return changed_fields(self.FIELDS, olds, news)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = sms_client()
         timeout = props.get("wait_timeout")
         try:
             live = client.show_task(id_)
-            if live.state in {S.RUNNING, S.SYNCING}:
-                pulumi.log.info(f"task {live.name}: stopping the migration before deleting it")
-                client.task_action(id_, TaskAction.STOP)
-            if live.state in {S.RUNNING, S.SYNCING, S.ABORTING}:
-                _wait_state(id_, lambda s: s not in {S.RUNNING, S.SYNCING, S.ABORTING}, "to stop", timeout)
+            name = live.name or id_
+            if live.state in _ACTIVE:
+                pulumi.log.info(f"task {name}: stopping the migration ({live.state}) before deleting it")
+                _act(id_, name, TaskAction.STOP)
+            if live.state in {*_ACTIVE, S.ABORTING}:
+                _wait_state(id_, name, lambda s: s not in {*_ACTIVE, S.ABORTING}, "to stop", timeout)
             if live.state != S.DELETING:
                 client.delete_task(id_)
             wait_until(
-                f"task {live.name} to be deleted",
+                f"task {name} to be deleted",
                 lambda: _gone_or_state(id_),
                 lambda state: state is None,
                 timeout=timeout,
-                describe=lambda state: str(state),
             )
         except NotFoundError:
             return
 
 
-def _create_body(props: dict[str, Any], *, fill: bool) -> dict[str, Any]:
+def _adopt(task_id: str, props: Mapping[str, Any]) -> None:
+    client = sms_client()
+    try:
+        live = client.show_task(task_id)
+    except NotFoundError:
+        raise ValueError(f"adopt_id: there is no task {task_id!r} to adopt") from None
+    source = live.source_server.id if live.source_server else None
+    if source and props.get("source_server_id") and source != props["source_server_id"]:
+        raise ValueError(
+            f"adopt_id: task {live.name!r} ({task_id}) migrates source {source}, not "
+            f"source_server_id {props['source_server_id']}"
+        )
+    _put(task_id, props, live)
+
+
+def _create_body(props: Mapping[str, Any], *, fill: bool) -> dict[str, Any]:
     """The POST /v3/tasks body from the inputs; with `fill`, defaults from settings and the source."""
     body = {k: plain(props[k]) for k in (*_UPDATABLE, *_CREATE_ONLY) if props.get(k) is not None}
     if props.get("source_server_id") is not None:
@@ -204,13 +220,16 @@ def _create_body(props: dict[str, Any], *, fill: bool) -> dict[str, Any]:
         current = settings()
         body.setdefault("region_name", current.region)
         body.setdefault("region_id", current.region)
+        # Huawei Cloud names a region's default project after the region.
         body.setdefault("project_name", current.region)
         if current.project_id:
             body.setdefault("project_id", current.project_id)
+        elif "project_id" not in body:
+            raise ValueError("project_id: not given, and the provider has no project ID (set HW_PROJECT_ID)")
         if isinstance(body["target_server"], dict):
             body["target_server"].setdefault("vm_id", "")
             if not body["target_server"].get("disks"):
-                body["target_server"].update(_recommended_layout(props["source_server_id"]))
+                body["target_server"].update(_recommended_layout(str(props["source_server_id"])))
     return body
 
 
@@ -225,23 +244,39 @@ def _recommended_layout(source_id: str) -> dict[str, Any]:
         )
     disks = []
     for disk in init.disks:
-        d = disk.model_dump(mode="json", exclude_none=True)
+        d = fit_to(TargetDiskSpec, disk.model_dump(mode="json", exclude_none=True))
         d.setdefault("used_size", 0)
-        d.setdefault("physical_volumes", [])
+        d["physical_volumes"] = fit_to(PhysicalVolumeSpec, d.get("physical_volumes") or [])
         disks.append(d)
     layout: dict[str, Any] = {"disks": disks}
     if init.volume_groups:
-        layout["volume_groups"] = [vg.model_dump(mode="json", exclude_none=True) for vg in init.volume_groups]
+        layout["volume_groups"] = [fit_to(VolumeGroupSpec, vg.model_dump(mode="json", exclude_none=True))
+                                   for vg in init.volume_groups]
     return layout
 
 
-def _put(task_id: str, props: dict[str, Any]) -> None:
-    """PUT what the API can change in place; the target server only when the user manages it."""
+def _put(task_id: str, props: Mapping[str, Any], live: TaskDetail) -> None:
+    """PUT what the API changes in place: the managed fields, and the target server when given.
+
+    The target server is sent whole (the API requires its name and disks): what SMS holds, with
+    what the user wrote laid over it.
+    """
     body = {k: plain(props[k]) for k in _UPDATABLE if props.get(k) is not None}
     target = plain(props.get("target_server"))
-    if isinstance(target, dict) and target.get("disks"):
-        body["target_server"] = target
+    if isinstance(target, dict) and live.target_server is not None:
+        current = fit_to(TargetServerUpdate, live.target_server.model_dump(mode="json", exclude_none=True))
+        body["target_server"] = merge(current, target)
     sms_client().update_task(task_id, UpdateTaskRequest.model_validate(body))
+
+
+def _act(task_id: str, name: str, action: TaskAction) -> None:
+    """Send an action; a refusal because the task already moved on is left to the wait that follows."""
+    try:
+        sms_client().task_action(task_id, action)
+    except ApiError as exc:
+        if exc.error_code not in _STATE_REFUSALS:
+            raise
+        pulumi.log.info(f"task {name}: {action} refused, the task moved on meanwhile ({exc.error_code})")
 
 
 def _gone_or_state(task_id: str) -> str | None:
@@ -251,28 +286,69 @@ def _gone_or_state(task_id: str) -> str | None:
         return None
 
 
-def _wait_state(task_id: str, done: Any, what: str, timeout: float | None) -> TaskDetail:
+def _error_text(task: TaskDetail) -> str:
+    """`error_json` (a JSON string with error_code / error_msg) as one line."""
+    raw = task.error_json or ""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return raw or "SMS gives no error details"
+    if isinstance(data, dict):
+        return " ".join(str(data[k]) for k in ("error_code", "error_msg") if data.get(k)) or raw
+    return raw
+
+
+def _wait_state(
+    task_id: str,
+    name: str,
+    done: Callable[[str | None], bool],
+    what: str,
+    timeout: float | None,
+    *,
+    stalls: Callable[[TaskDetail], str | None] = lambda _: None,
+) -> TaskDetail:
+    """Wait until the task's state is `done`; a failure (or what `stalls` names) ends the wait at once."""
     client = sms_client()
+
+    def failed(task: TaskDetail) -> str | None:
+        if task.state in _FAILED and not done(task.state):
+            return f"the task failed ({task.state}): {_error_text(task)}"
+        return stalls(task)
+
     return wait_until(
-        f"task {task_id} {what}",
+        f"task {name} {what}",
         lambda: client.show_task(task_id),
         lambda t: done(t.state),
         timeout=timeout,
         describe=_describe,
-        failed=lambda t: (
-            f"the task failed ({t.state}): {t.error_json or 'no error details'}"
-            if t.state in _FAILED and not done(t.state) else None
-        ),
+        failed=failed,
+        phase=_phase,
     )
 
 
-def _describe(task: TaskDetail) -> str:
+def _paused(task: TaskDetail) -> str | None:
+    """Progress waits give up on a task that is paused: it will not get anywhere by itself."""
+    if task.state in {S.ABORT, S.READY}:
+        return f"the task is paused ({task.state}); start it again (run_state) and retry"
+    return None
+
+
+def _running_subtask(task: TaskDetail) -> Any:
     running = [s for s in task.sub_tasks or [] if s.end_date is None and s.start_date is not None]
-    step = f", {running[0].name} {running[0].progress or 0}%" if running else ""
-    return f"{task.state}{step}"
+    return running[0] if running else None
 
 
-def _converge(task_id: str, props: dict[str, Any]) -> TaskDetail:
+def _describe(task: TaskDetail) -> str:
+    sub = _running_subtask(task)
+    return f"{task.state}, {sub.name} {sub.progress or 0}%" if sub is not None else str(task.state)
+
+
+def _phase(task: TaskDetail) -> object:
+    sub = _running_subtask(task)
+    return (task.state, sub.name if sub is not None else None)
+
+
+def _converge(task_id: str, props: Mapping[str, Any]) -> TaskDetail:
     """Carry out `run_state`: actions, then waits for the state they lead to."""
     client = sms_client()
     wanted = props.get("run_state") or "not_managed"
@@ -280,48 +356,59 @@ def _converge(task_id: str, props: dict[str, Any]) -> TaskDetail:
     live = client.show_task(task_id)
     if wanted == "not_managed":
         return live
+    name = live.name or task_id
     uses_template = bool(props.get("vm_template_id"))
 
     if wanted in ("running", "cut_over"):
         if live.state == S.ABORTING:
-            live = _wait_state(task_id, lambda s: s != S.ABORTING, "to finish pausing", timeout)
+            live = _wait_state(task_id, name, lambda s: s != S.ABORTING, "to finish pausing", timeout)
         if live.state in _STARTABLE:
-            pulumi.log.info(f"task {live.name}: starting ({live.state})")
-            client.task_action(task_id, TaskAction.START)
-            live = _wait_state(task_id, lambda s: s not in _STARTABLE | {S.ABORTING}, "to start", timeout)
+            pulumi.log.info(f"task {name}: starting ({live.state})")
+            _act(task_id, name, TaskAction.START)
+            live = _wait_state(task_id, name, lambda s: s not in _STARTABLE | {S.ABORTING}, "to start",
+                               timeout)
         if uses_template and wanted == "running":
             # The target server exists once CREATE_CLOUD_SERVER is done: wait for its ID.
             live = wait_until(
-                f"task {live.name}: target server to be created",
+                f"task {name}: target server to be created",
                 lambda: client.show_task(task_id),
                 lambda t: bool(t.target_server and t.target_server.vm_id) or t.state != S.RUNNING,
-                timeout=timeout, describe=_describe,
+                timeout=timeout, describe=_describe, phase=_phase,
             )
     if wanted == "cut_over":
         if live.state not in {S.SYNCING, S.MIGRATE_SUCCESS}:
-            live = _wait_state(task_id, lambda s: s in {S.SYNCING, S.MIGRATE_SUCCESS},
-                               "to finish replicating", timeout)
+            live = _wait_state(task_id, name, lambda s: s in {S.SYNCING, S.MIGRATE_SUCCESS},
+                               "to finish replicating", timeout, stalls=_paused)
         if live.state == S.SYNCING:
-            pulumi.log.info(f"task {live.name}: cutting over (launching the target server)")
-            client.task_action(task_id, TaskAction.TEST)
-            live = _wait_state(task_id, lambda s: s == S.MIGRATE_SUCCESS, "to cut over", timeout)
+            pulumi.log.info(f"task {name}: cutting over (launching the target server)")
+            _act(task_id, name, TaskAction.TEST)
+            live = _wait_state(task_id, name, lambda s: s == S.MIGRATE_SUCCESS, "to cut over", timeout,
+                               stalls=_paused)
     if wanted == "stopped":
         if live.state == S.MIGRATE_SUCCESS:
-            raise ValueError(f"run_state: task {live.name} is already cut over; it cannot be stopped")
-        if live.state in {S.RUNNING, S.SYNCING}:
-            pulumi.log.info(f"task {live.name}: pausing ({live.state})")
-            client.task_action(task_id, TaskAction.STOP)
-        if live.state in {S.RUNNING, S.SYNCING, S.ABORTING}:
-            live = _wait_state(task_id, lambda s: s in _PAUSED | _FAILED, "to pause", timeout)
+            raise ValueError(f"run_state: task {name} is already cut over; it cannot be stopped")
+        if live.state in _ACTIVE:
+            pulumi.log.info(f"task {name}: pausing ({live.state})")
+            _act(task_id, name, TaskAction.STOP)
+        if live.state in {*_ACTIVE, S.ABORTING}:
+            live = _wait_state(
+                task_id, name, lambda s: s in (_PAUSED - {S.ABORTING}) | _FAILED, "to pause", timeout,
+                stalls=lambda t: "the task was cut over meanwhile" if t.state == S.MIGRATE_SUCCESS else None,
+            )
     return live
 
 
 def effective_run_state(wanted: str | None, state: str | None) -> str | None:
-    """Where the task is, in the words of `run_state`, judged against where it should be."""
+    """Where the task is, in the words of `run_state`, judged against where it should be.
+
+    Natural progress is not drift: a running task that reached SYNCING or MIGRATE_SUCCESS is still
+    "running". A paused task is "stopped" and a failed one "failed" (a failed task counts as
+    stopped when it should be stopped).
+    """
     if wanted in (None, "not_managed"):
         return wanted
     if state in _FAILED:
-        return "failed"
+        return "stopped" if wanted == "stopped" else "failed"
     if state in _PAUSED:
         return "stopped"
     if state == S.MIGRATE_SUCCESS:
@@ -329,7 +416,7 @@ def effective_run_state(wanted: str | None, state: str | None) -> str | None:
     return "running"
 
 
-def _outputs(props: dict[str, Any], live: TaskDetail) -> dict[str, Any]:
+def _outputs(props: Mapping[str, Any], live: TaskDetail) -> dict[str, Any]:
     outs = {k: props.get(k) for k in (*_CREATE_ONLY, "wait_timeout", "adopt_id")}
     for key in _UPDATABLE:
         if props.get(key) is None and key not in _FROM_SETTINGS:
@@ -355,12 +442,12 @@ class Task(Resource, module="sms", name="Task"):
     os_type: pulumi.Output[str]
     source_server_id: pulumi.Output[str]
     target_server: pulumi.Output[dict[str, Any]]
-    run_state: pulumi.Output[str | None]
-    target_server_id: pulumi.Output[str | None]
+    run_state: pulumi.Output[str]
+    target_server_id: pulumi.Output[str]
     region_id: pulumi.Output[str]
     project_id: pulumi.Output[str]
-    vm_template_id: pulumi.Output[str | None]
-    speed_limit: pulumi.Output[int | None]
+    vm_template_id: pulumi.Output[str]
+    speed_limit: pulumi.Output[int]
 
     def __init__(
         self,
@@ -453,14 +540,18 @@ def task_status(task_id: pulumi.Input[str]) -> pulumi.Output[dict[str, Any]]:
     def read(task_id: str) -> dict[str, Any]:
         if pulumi.runtime.is_dry_run():
             return {}
-        task = SmsClient(ProviderSettings.load()).show_task(task_id)
-        subtasks = task.sub_tasks or []
-        done = sum(1 for s in subtasks if (s.progress or 0) >= 100)
-        return {
-            "state": task.state,
-            "current": _describe(task),
-            "subtasks_done": f"{done}/{len(subtasks)}",
-            "target_server_id": (task.target_server.vm_id if task.target_server else None) or None,
-        }
+        return task_progress(SmsClient(ProviderSettings.load()).show_task(task_id))
 
     return pulumi.Output.from_input(task_id).apply(read)
+
+
+def task_progress(task: TaskDetail) -> dict[str, Any]:
+    """State, current step with its progress, sub-tasks done, target server ID of a task."""
+    subtasks = task.sub_tasks or []
+    done = sum(1 for s in subtasks if (s.progress or 0) >= 100)
+    return {
+        "state": task.state,
+        "current": _describe(task),
+        "subtasks_done": f"{done}/{len(subtasks)}",
+        "target_server_id": (task.target_server.vm_id if task.target_server else None) or None,
+    }

@@ -11,6 +11,7 @@ as "unchanged"; a real value that differs is drift.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pulumi
@@ -24,12 +25,16 @@ from sms_pulumi.resources._provider import (
     Field,
     create_once,
     empty_to_none,
+    plain,
+    project,
     sms_client,
+    undo_on_failure,
     validation_failures,
 )
 
 #: Every field of the template object, in the manual's order.
 _FIELDS = tuple(n for n in TemplateSpec.model_fields)
+#: Objects and lists: SMS answers `{}` / `[]` for an unset one, and adds fields of its own (IDs).
 _NESTED = {"vpc", "nics", "security_groups", "publicip", "disk"}
 _REQUIRED = {n for n, f in TemplateSpec.model_fields.items() if f.is_required()}
 
@@ -44,34 +49,39 @@ class TemplateProvider(BaseProvider):
         Field("adopt_id", create_only=True),
     )
 
-    def validate(self, news: dict[str, Any]) -> list[CheckFailure]:
+    def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         return validation_failures(TemplateSpec, _spec(news))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = sms_client()
-        spec = TemplateSpec.model_validate(_spec(props))
+        spec = TemplateSpec.model_validate(plain(_spec(props)))
         template_id = props.get("adopt_id")
         if template_id:
-            client.show_template(template_id)
+            _adoptable(template_id)
             client.update_template(template_id, UpdateTemplateRequest(template=spec))
-        else:
-            template_id = create_once(
-                f"template {spec.name!r}",
-                lambda: client.create_template(CreateTemplateRequest(template=spec)),
-                lambda: client.find_templates_by_name(spec.name),
-            )
-        return CreateResult(template_id, _outputs(props, client.show_template(template_id), template_id))
+            return CreateResult(template_id, _outputs(props, client.show_template(template_id), template_id))
+        template_id = create_once(
+            f"template {spec.name!r}",
+            lambda: client.create_template(CreateTemplateRequest(template=spec)),
+            lambda: client.find_templates_by_name(spec.name),
+        )
+        with undo_on_failure(f"template {spec.name!r} ({template_id})",
+                             lambda: client.delete_template(template_id)):
+            outs = _outputs(props, client.show_template(template_id), template_id)
+        return CreateResult(template_id, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
             live = sms_client().show_template(id_)
+            return ReadResult(id_, _outputs(props, live, id_))
         except NotFoundError:
             return ReadResult(None, {})
-        return ReadResult(id_, _outputs(props, live, id_))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         client = sms_client()
-        client.update_template(id_, UpdateTemplateRequest(template=TemplateSpec.model_validate(_spec(news))))
+        # PUT replaces the whole template: send all of it, the password included.
+        spec = TemplateSpec.model_validate(plain(_spec(news)))
+        client.update_template(id_, UpdateTemplateRequest(template=spec))
         return UpdateResult(_outputs(news, client.show_template(id_), id_))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -81,21 +91,35 @@ class TemplateProvider(BaseProvider):
             return
 
 
-def _spec(props: dict[str, Any]) -> dict[str, Any]:
+def _adoptable(template_id: str) -> None:
+    try:
+        sms_client().show_template(template_id)
+    except NotFoundError:
+        raise ValueError(f"adopt_id: there is no template {template_id!r} to adopt") from None
+
+
+def _spec(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: props[k] for k in _FIELDS if props.get(k) is not None}
 
 
-def _outputs(props: dict[str, Any], live: wire.Template, template_id: str) -> dict[str, Any]:
-    """The template as SMS reports it; fields the user left unset stay unset (SMS fills them)."""
+def _outputs(props: Mapping[str, Any], live: wire.Template, template_id: str) -> dict[str, Any]:
+    """The template as SMS reports it; fields the user left unset stay unset (SMS fills them).
+
+    Nested objects are cut down to the keys the user wrote (SMS adds IDs and defaults), so only
+    what the plan says is compared.
+    """
     outs: dict[str, Any] = {}
     for name in _FIELDS:
         if name == "target_password":
             continue
-        if props.get(name) is None and name not in _REQUIRED:
+        wanted = plain(props.get(name))
+        if wanted is None and name not in _REQUIRED:
             outs[name] = None
             continue
-        value = live.is_general if name == "is_template" else getattr(live, name, None)
-        outs[name] = empty_to_none(_wire(value))
+        value = live.is_general if name == "is_template" else _wire(getattr(live, name, None))
+        if name in _NESTED:
+            value = project(empty_to_none(value), wanted)
+        outs[name] = value
     outs["target_password"] = _live_password(props, template_id)
     outs["adopt_id"] = props.get("adopt_id")
     return outs
@@ -109,12 +133,13 @@ def _wire(value: Any) -> Any:
     return value
 
 
-def _live_password(props: dict[str, Any], template_id: str) -> str | None:
+def _live_password(props: Mapping[str, Any], template_id: str) -> str | None:
+    """The password SMS holds; a masked answer (`*****`) cannot be compared and reads as unchanged."""
     wanted = props.get("target_password")
     if wanted is None:
         return None
     live = sms_client().show_target_password(template_id).target_password
-    return wanted if live is None or _is_masked(live) else live
+    return str(wanted) if not live or _is_masked(live) else live
 
 
 class Template(Resource, module="sms", name="Template"):
@@ -124,19 +149,19 @@ class Template(Resource, module="sms", name="Template"):
     is_template: pulumi.Output[bool]
     region: pulumi.Output[str]
     projectid: pulumi.Output[str]
-    target_server_name: pulumi.Output[str | None]
-    availability_zone: pulumi.Output[str | None]
-    volumetype: pulumi.Output[str | None]
-    flavor: pulumi.Output[str | None]
-    vpc: pulumi.Output[dict[str, Any] | None]
-    nics: pulumi.Output[list[dict[str, Any]] | None]
-    security_groups: pulumi.Output[list[dict[str, Any]] | None]
-    publicip: pulumi.Output[dict[str, Any] | None]
-    disk: pulumi.Output[list[dict[str, Any]] | None]
-    data_volume_type: pulumi.Output[str | None]
-    target_password: pulumi.Output[str | None]
-    image_id: pulumi.Output[str | None]
-    adopt_id: pulumi.Output[str | None]
+    target_server_name: pulumi.Output[str]
+    availability_zone: pulumi.Output[str]
+    volumetype: pulumi.Output[str]
+    flavor: pulumi.Output[str]
+    vpc: pulumi.Output[dict[str, Any]]
+    nics: pulumi.Output[list[dict[str, Any]]]
+    security_groups: pulumi.Output[list[dict[str, Any]]]
+    publicip: pulumi.Output[dict[str, Any]]
+    disk: pulumi.Output[list[dict[str, Any]]]
+    data_volume_type: pulumi.Output[str]
+    target_password: pulumi.Output[str]
+    image_id: pulumi.Output[str]
+    adopt_id: pulumi.Output[str]
 
     def __init__(
         self,

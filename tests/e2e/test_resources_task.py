@@ -1,0 +1,129 @@
+"""Task through the real pulumi CLI: run state carried out, updated in place, replaced, paused in the
+console (drift) and resumed, cut over, destroyed while running."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from sms_pulumi.api.models.tasks import TaskAction
+from sms_pulumi.api.sms import SmsClient
+from sms_pulumi.emulator.server import EmulatorServer
+from sms_pulumi.pulumi_cli import PulumiWorkspace
+from tests.conftest import EmulatorCredentials
+from tests.resources.e2e_support import changes, objects, outside, state_of
+
+pytestmark = pytest.mark.e2e
+
+PROGRAM = """
+import pulumi
+from sms_pulumi.lookups import get_source_server
+from sms_pulumi.resources.task import Task
+
+cfg = pulumi.Config()
+source = get_source_server(name="web-01")
+task = Task(
+    "web-01",
+    name=cfg.get("name") or "wave1-web-01",
+    type="MIGRATE_BLOCK",
+    os_type=str(source.os_type),
+    source_server_id=str(source.id),
+    target_server={"name": "web-01-cloud", "vm_id": "6f0c3c1e-0000-4000-8000-000000000001"},
+    syncing=cfg.get_bool("syncing") if cfg.get_bool("syncing") is not None else True,
+    speed_limit=cfg.get_int("speed_limit"),
+    run_state=cfg.get("run_state") or "running",
+)
+pulumi.export("task_id", task.id)
+pulumi.export("run_state", task.run_state)
+"""
+
+
+def wait_state(sms: SmsClient, task_id: str, *states: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        current = str(sms.show_task(task_id).state)
+        if current in states:
+            return current
+        assert time.monotonic() < deadline, f"task {task_id} is {current}, not {states}"
+        time.sleep(0.1)
+
+
+def test_task_lifecycle(
+    stack: Callable[..., PulumiWorkspace], emulator: EmulatorServer, emulator_credentials: EmulatorCredentials
+) -> None:
+    sms = outside(emulator, emulator_credentials)
+    ws = stack(PROGRAM)
+
+    ws.up()
+    task_id = ws.outputs()["task_id"]
+    assert sms.show_task(task_id).state in ("RUNNING", "SYNCING")
+    assert ws.outputs()["run_state"] == "running"
+    assert set(changes(ws.preview_json()).summary) == {"same"}
+
+    # Natural progress (RUNNING -> SYNCING) is not drift: refresh changes nothing.
+    wait_state(sms, task_id, "SYNCING")
+    refreshed = ws.refresh()
+    assert "updated" not in refreshed.stdout, refreshed.stdout
+
+    # In place: a new name and a speed limit; the migration goes on.
+    ws.set_config("name", "wave1-web-01-renamed")
+    ws.set_config("speed_limit", "300")
+    planned = changes(ws.preview_json())
+    assert planned.ops["web-01"] == "update", planned
+    ws.up()
+    task = sms.show_task(task_id)
+    assert (task.name, task.speed_limit, task.state) == ("wave1-web-01-renamed", 300, "SYNCING")
+
+    # The console pauses the task: refresh shows "stopped", up resumes it.
+    sms.task_action(task_id, TaskAction.STOP)
+    wait_state(sms, task_id, "ABORT")
+    refreshed = ws.refresh()
+    assert "1 updated" in refreshed.stdout, refreshed.stdout
+    assert state_of(ws, "web-01")["outputs"]["run_state"] == "stopped"
+    assert changes(ws.preview_json()).ops["web-01"] == "update"
+    ws.up()
+    resumed = sms.show_task(task_id)
+    assert resumed.state in ("RUNNING", "SYNCING")
+    assert any((s.user_op or "").startswith("RESYNC") for s in resumed.sub_tasks or []), "not restarted"
+    assert state_of(ws, "web-01")["outputs"]["run_state"] == "running"
+
+    # What the API cannot change replaces the task: the old one is stopped and deleted first.
+    ws.set_config("syncing", "false")
+    planned = changes(ws.preview_json())
+    assert planned.ops["web-01"] == "replace", planned
+    ws.up()
+    new_id = ws.outputs()["task_id"]
+    assert new_id != task_id
+    assert [t["id"] for t in objects(emulator, "tasks")] == [new_id]
+
+    # Cut over: the provider waits for replication, launches the target, and says what it waits for.
+    ws.set_config("syncing", "true")
+    ws.set_config("run_state", "cut_over")
+    cut = ws.up()
+    assert sms.show_task(ws.outputs()["task_id"]).state == "MIGRATE_SUCCESS"
+    assert ws.outputs()["run_state"] == "cut_over"
+    said = cut.stdout + cut.stderr
+    assert "waiting for task wave1-web-01-renamed to finish replicating" in said, said
+    assert set(changes(ws.preview_json()).summary) == {"same"}
+
+    ws.destroy()
+    assert ws.resources() == []
+    assert objects(emulator, "tasks") == []
+
+
+def test_destroy_stops_a_running_task_first(
+    stack: Callable[..., PulumiWorkspace], emulator: EmulatorServer, emulator_credentials: EmulatorCredentials
+) -> None:
+    sms = outside(emulator, emulator_credentials)
+    ws = stack(PROGRAM)
+    ws.up()
+    task_id = ws.outputs()["task_id"]
+    assert sms.show_task(task_id).state == "RUNNING"
+    emulator.admin.clear_requests()
+    ws.destroy()
+    assert objects(emulator, "tasks") == []
+    counts = emulator.admin.requests()["counts"]
+    assert counts.get("POST /v3/tasks/{task_id}/action") == 1  # stop
+    assert counts.get("DELETE /v3/tasks/{task_id}") == 1

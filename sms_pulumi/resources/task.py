@@ -18,8 +18,9 @@ mode, checks chosen at creation) replaces the task.
 
 Read maps the live state back relative to that wish: natural progress (RUNNING -> SYNCING ->
 MIGRATE_SUCCESS) is not drift; a task paused in the console reads "stopped", a failed one "failed",
-so `pulumi refresh` shows it and `pulumi up` resumes it. Live progress is not an output (it would make
-every refresh a change): `task_status()` reads it for stack exports.
+so `pulumi refresh` shows it and `pulumi up` resumes it. Read sees only the stored outputs (Pulumi
+3.79), so the wish is stored beside them as `desired_run_state`. Live progress is not an output (it
+would make every refresh a change): `task_status()` reads it for stack exports.
 
 Delete never strands a running migration: a running task is stopped (ABORT) first, then deleted, and
 the provider waits until it is gone.
@@ -88,7 +89,7 @@ _STATE_REFUSALS = {"SMS.7713", "SMS.7714", "SMS.7721"}
 
 
 class TaskProvider(BaseProvider):
-    OUTPUTS = ("target_server_id",)
+    OUTPUTS = ("target_server_id", "desired_run_state")
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("source_server_id", replace=True),
         *(Field(n, server_default=n in _FROM_SETTINGS) for n in _UPDATABLE),
@@ -111,6 +112,12 @@ class TaskProvider(BaseProvider):
             failures.append(CheckFailure("wait_timeout", "must be a positive number of seconds"))
         body = _create_body(news, fill=False)
         target = body.get("target_server")
+        if (isinstance(target, dict) and not is_unknown(target) and not target.get("vm_id")
+                and "vm_template_id" not in news):
+            failures.append(CheckFailure(
+                "target_server.vm_id",
+                "give the ID of the existing target server, or a vm_template_id for SMS to create one",
+            ))
         if isinstance(target, dict):
             # Filled at create time: disks from the source's recommended layout, vm_id "" for a
             # target SMS creates (the manual marks it required, yet auto-created targets have none).
@@ -162,7 +169,7 @@ class TaskProvider(BaseProvider):
             return ReadResult(None, {})
         if live.state == S.DELETING:
             return ReadResult(None, {})
-        return ReadResult(id_, _outputs(props, live))
+        return ReadResult(id_, _outputs(props, live, stored=True))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         changed = {f.name for f in changed_fields(self.FIELDS, olds, news)}
@@ -416,7 +423,13 @@ def effective_run_state(wanted: str | None, state: str | None) -> str | None:
     return "running"
 
 
-def _outputs(props: Mapping[str, Any], live: TaskDetail) -> dict[str, Any]:
+def _outputs(props: Mapping[str, Any], live: TaskDetail, *, stored: bool = False) -> dict[str, Any]:
+    """Inputs as SMS reports them now (drift shows here); fields SMS does not report as asked.
+
+    `stored`: `props` are the stored outputs (read), whose `run_state` is where the task was; the
+    wish is kept beside it (`desired_run_state`), because read never sees the inputs in Pulumi 3.79.
+    """
+    wanted = props.get("desired_run_state", props.get("run_state")) if stored else props.get("run_state")
     outs = {k: props.get(k) for k in (*_CREATE_ONLY, "wait_timeout", "adopt_id")}
     for key in _UPDATABLE:
         if props.get(key) is None and key not in _FROM_SETTINGS:
@@ -429,7 +442,8 @@ def _outputs(props: Mapping[str, Any], live: TaskDetail) -> dict[str, Any]:
     target = plain(props.get("target_server"))
     live_target = live.target_server.model_dump(mode="json", exclude_none=True) if live.target_server else {}
     outs["target_server"] = project(live_target, target) if isinstance(target, dict) else target
-    outs["run_state"] = effective_run_state(props.get("run_state"), live.state)
+    outs["run_state"] = effective_run_state(wanted, live.state)
+    outs["desired_run_state"] = wanted
     outs["target_server_id"] = (live.target_server.vm_id if live.target_server else None) or None
     return outs
 

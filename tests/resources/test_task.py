@@ -87,6 +87,10 @@ def test_check_names_each_bad_field_and_calls_nothing(provider_env: EmulatorServ
     assert P().check({}, engine({**good, "source_server_id": UNKNOWN, "target_server": UNKNOWN,
                                  "run_state": UNKNOWN})).failures == []
     assert P().check({}, engine({**good, "target_server": {"name": UNKNOWN}})).failures == []
+    # A target SMS creates needs a template; an existing one needs its ID.
+    no_target = {**good, "target_server": {"name": "web-01-cloud"}}
+    assert [f.property for f in P().check({}, engine(no_target)).failures] == ["target_server.vm_id"]
+    assert P().check({}, engine({**no_target, "vm_template_id": UNKNOWN})).failures == []
     assert api_requests(provider_env) == {}
 
 
@@ -302,6 +306,22 @@ def test_a_failure_during_a_wait_is_a_clear_error(provider_env: EmulatorServer, 
     assert diff(P(), created.id, outs, props(sms, run_state="running")).changes is True
     outs = update(P(), created.id, outs, props(sms, run_state="running"))
     assert state(sms, created.id) == "RUNNING" and outs["run_state"] == "running"
+
+
+def test_refresh_judges_against_the_wish_not_the_last_reading(
+    provider_env: EmulatorServer, sms: SmsClient
+) -> None:
+    news = props(sms, run_state="running", syncing=False)
+    created = create(P(), news)
+    provider_env.admin.fail_task(created.id)
+    _, outs = read(P(), created.id, created.outs)
+    assert outs["run_state"] == "failed"
+    # Someone restarts it in the console and it finishes: it is where the plan wants it, "running".
+    sms.task_action(created.id, TaskAction.START)
+    wait_state(sms, created.id, "MIGRATE_SUCCESS")
+    _, outs = read(P(), created.id, outs)
+    assert outs["run_state"] == "running"
+    assert_no_diff(P(), created.id, outs, news)
 
 
 def test_a_wait_past_its_bound_says_so(provider_env: EmulatorServer, sms: SmsClient) -> None:

@@ -58,7 +58,6 @@ def test_migration_project_lifecycle(
     project = sms.show_migproject(wave_id)
     assert (project.description, project.speed_limit) == ("first wave, moved to Monday", 200)
     assert ws.outputs()["wave_id"] == wave_id
-    assert set(changes(ws.preview_json()).summary) == {"same"}
 
     # Someone renames the project in the console: refresh shows it, up puts the plan back.
     current = sms.show_migproject(wave_id)
@@ -67,7 +66,6 @@ def test_migration_project_lifecycle(
     refreshed = ws.refresh()
     assert "1 updated" in refreshed.stdout, refreshed.stdout
     assert state_of(ws, "wave")["outputs"]["name"] == "renamed-by-hand"
-    assert changes(ws.preview_json()).ops["wave"] == "update"
     ws.up()
     assert sms.show_migproject(wave_id).name == "e2e-wave-1"
     assert state_of(ws, "wave")["outputs"]["name"] == "e2e-wave-1"
@@ -79,8 +77,6 @@ def test_migration_project_lifecycle(
         exist_server=True, syncing=True))
     assert made.id
     ws.set_config("adopt", made.id)
-    planned = changes(ws.preview_json())
-    assert planned.ops["adopted"] == "create"
     ws.up()
     assert ws.outputs()["adopted_id"] == made.id
     adopted = sms.show_migproject(made.id)

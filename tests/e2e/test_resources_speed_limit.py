@@ -91,6 +91,18 @@ def test_speed_limit_lifecycle(
     assert rules(sms, web02) == TWO_WINDOWS
     assert set(changes(ws.preview_json()).summary) == {"same"}
 
+    # Overlapping windows stop the preview with a message naming the field; no write reaches SMS.
+    ws.set_config("rules", config_json([{"start": "08:00", "end": "12:00", "speed": 5},
+                                        {"start": "11:00", "end": "13:00", "speed": 5}]))
+    emulator.admin.clear_requests()
+    refused = ws.run("preview", "--non-interactive", "--stack", ws.stack, check=False)
+    assert refused.returncode != 0
+    said = refused.stdout + refused.stderr
+    assert "office-hours" in said and "rules" in said and "overlap" in said, said
+    counts = emulator.admin.requests()["counts"]
+    writes = [k for k in counts if not k.startswith("GET ") and "/_emulator" not in k]
+    assert writes == [], writes
+
     ws.destroy()
     assert ws.resources() == []
     assert objects(emulator, "tasks") == []

@@ -442,6 +442,17 @@ def test_read_of_a_vanished_task_drops_it(provider_env: EmulatorServer, sms: Sms
     assert read(P(), created.id, created.outs) == (None, {})
 
 
+def test_a_lost_answer_to_an_action_is_not_an_error(provider_env: EmulatorServer, sms: SmsClient) -> None:
+    # "start" is applied but its answer is lost; the client sends it again and SMS refuses it
+    # (SMS.7713: the task is RUNNING already). The task is where it should be: no error.
+    provider_env.admin.add_fault("POST /v3/tasks/*/action", drop_rate=1.0, drop_mode="after", count=1)
+    created = create(P(), props(sms, run_state="running"))
+    assert state(sms, created.id) in ("RUNNING", "SYNCING") and created.outs["run_state"] == "running"
+    statuses = [r["status"] for r in provider_env.admin.requests(with_list=True)["requests"]
+                if r["route"] == "/v3/tasks/{task_id}/action"]
+    assert statuses[-1] == 400, statuses
+
+
 def test_an_action_refused_because_the_task_moved_on_is_not_an_error(
     provider_env: EmulatorServer, sms: SmsClient
 ) -> None:

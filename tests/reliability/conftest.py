@@ -136,23 +136,34 @@ class SpawnedCommand:
     out_path: Path
     err_path: Path
     started: float
+    killed: list[int] = field(default_factory=list)
 
     def kill_group(self) -> None:
-        """SIGKILL the whole process group (the CLI and every child it started), then reap."""
-        pgid = self.proc.pid  # start_new_session: the leader's pid is the group's id
+        """SIGKILL the command and every process it started, at once, like a machine crash would.
+
+        The CLI runs in a process group of its own (start_new_session), but pulumi 3.79 starts its
+        plugins (language host, program, dynamic-provider processes) in process groups of *their*
+        own: a SIGKILL of the CLI's group leaves them running, re-parented to init, still able to
+        call the API (they were found alive 20 minutes later). So the whole tree is frozen
+        (SIGSTOP: nothing can fork any more), collected again, then SIGKILLed.
+        """
+        leader = self.proc.pid
+        tree = process_tree(leader)
+        for pid in tree:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGSTOP)
+        tree |= process_tree(leader)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(pgid, signal.SIGKILL)
+            os.killpg(leader, signal.SIGKILL)  # start_new_session: the leader's pid is the group's id
+        for pid in tree:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
         self.proc.wait(timeout=30)
-        # Children re-parented to init die with the group; make sure none survived.
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(pgid, 0)
-            except ProcessLookupError:
-                break
+        while (alive := {pid for pid in tree if is_running(pid)}) and time.monotonic() < deadline:
             time.sleep(0.05)
-        else:
-            raise AssertionError(f"process group {pgid} survived SIGKILL")
+        assert not alive, f"processes survived SIGKILL: {sorted(alive)}"
+        self.killed = sorted(tree)
         self._record()
 
     def wait(self, timeout: float = 1800) -> int:
@@ -163,6 +174,43 @@ class SpawnedCommand:
     def _record(self) -> None:
         self.ws.transcript.append(CommandRecord(self.args, self.proc.returncode, self.out_path.read_text(),
                                                 self.err_path.read_text(), time.monotonic() - self.started))
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process (from /proc)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        out[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])  # "pid (comm) state ppid ..."
+    return out
+
+
+def process_tree(root: int) -> set[int]:
+    """`root` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for pid, ppid in _parents().items():
+        children.setdefault(ppid, []).append(pid)
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid not in tree:
+            tree.add(pid)
+            todo.extend(children.get(pid, []))
+    return tree
+
+
+def is_running(pid: int) -> bool:
+    """Alive and not a zombie (a killed child of ours may stay a zombie until init reaps it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def provider_env(endpoint: str, access_key: str, secret_key: str, project_id: str,

@@ -155,7 +155,7 @@ def test_killed_up_then_refresh_and_up_converge(trial: int, tmp_path: Path, emul
 
     command, was_running = kill_after_first_call(ws, emulator, delay, tmp_path / "logs")
     print(f"killed: {'mid-flight' if was_running else 'the up had already finished'} "
-          f"(exit {command.proc.returncode})")
+          f"(exit {command.proc.returncode}, {len(command.killed)} processes)")
     report = recover(ws, emulator, tmp_path)
     print(f"repaired: {report}")
 

@@ -192,6 +192,12 @@ class BaseProvider(ResourceProvider):
     def check(self, _olds: Any, news: Any) -> CheckResult:
         unknown_names = sorted(set(news) - {f.name for f in self.FIELDS} - {*self.OUTPUTS, "__provider"})
         failures = [CheckFailure(n, f"unknown property '{n}'") for n in unknown_names]
+        adopt_id = news.get("adopt_id")
+        if adopt_id is not None and not is_unknown(adopt_id) and (
+            not isinstance(adopt_id, str) or not adopt_id.strip() or len(adopt_id) > 255
+        ):
+            failures.append(CheckFailure("adopt_id", "must be the ID (a string of 1-255 characters) of "
+                                                     "the object to adopt"))
         failures += self.validate(news)
         return CheckResult(news, failures)
 
@@ -269,31 +275,66 @@ def wait_until(
 # -- creating without duplicates ------------------------------------------------------------------
 
 
+#: A create's POST is sent at most this many times, each after looking for what the previous one made.
+CREATE_ATTEMPTS = 3
+
+
 def create_once(what: str, post: Callable[[], Any], find: Callable[[], list[Any]]) -> str:
-    """POST a create once; when its answer is lost, find the object instead of posting again.
+    """POST a create; when its answer is lost, find the object instead of posting again.
 
     Creates are not idempotent: SMS would make a second object (or refuse a duplicate name) if the
     request reached it but the response did not reach us. `find` lists the objects that this very
-    request would have made (same unique name); exactly one means it was created.
+    request would have made (same unique name); exactly one means it was created. Only when none is
+    found is the POST sent again (the HTTP layer retries a create only when it provably did nothing).
     """
     from sms_pulumi.api.errors import ApiError
 
-    try:
-        created = post()
-    except ApiError as exc:
-        if not exc.retryable:
-            raise
-        found = [obj for obj in find() if getattr(obj, "id", None)]
-        if len(found) == 1:
-            return str(found[0].id)
-        if found:
-            raise RuntimeError(
-                f"{what}: the create's answer was lost and {len(found)} objects match"
-            ) from exc
-        created = post()
-    if not getattr(created, "id", None):
-        raise RuntimeError(f"{what}: SMS answered the create without an id")
-    return str(created.id)
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            created = post()
+        except ApiError as exc:
+            if not exc.retryable or attempt == CREATE_ATTEMPTS:
+                raise
+            found = [obj for obj in find() if getattr(obj, "id", None)]
+            if len(found) == 1:
+                return str(found[0].id)
+            if found:
+                raise RuntimeError(
+                    f"{what}: the create's answer was lost and {len(found)} objects match"
+                ) from exc
+            time.sleep(min(2.0**attempt, 10.0))
+            continue
+        if not getattr(created, "id", None):
+            raise RuntimeError(f"{what}: SMS answered the create without an id")
+        return str(created.id)
+    raise AssertionError("unreachable")
+
+
+def left_behind(what: str, wanted: Mapping[str, Any], found: list[Mapping[str, Any]]) -> str | None:
+    """The ID of an object an interrupted earlier create left behind, or None when there is none.
+
+    Pulumi records nothing when a create fails or the process is killed after its POST, so the next
+    `pulumi up` creates again and SMS answers "duplicate name". `found` are the existing objects with
+    the plan's unique name (as JSON); one that holds exactly what this create would send (`wanted`) is
+    that earlier attempt's object and is taken over. One with other settings belongs to someone else:
+    that is a clear error naming its ID, never a silent take-over (destroy would delete it).
+    """
+    from pulumi import log
+
+    if not found:
+        return None
+    ids = [str(obj.get("id")) for obj in found]
+    same = len(found) == 1 and all(
+        project(plain(found[0].get(k)), plain(v)) == plain(v) for k, v in wanted.items()
+    )
+    if same:
+        log.info(f"{what}: found {ids[0]} with the plan's name and settings, left by an interrupted run; "
+                 "using it")
+        return ids[0]
+    raise ValueError(
+        f"name: {what} already exists ({', '.join(ids)}) with other settings: give yours another name, "
+        "or bring the existing one under management with adopt_id"
+    )
 
 
 @contextlib.contextmanager

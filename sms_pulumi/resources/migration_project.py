@@ -21,6 +21,7 @@ from sms_pulumi.resources._provider import (
     BaseProvider,
     Field,
     create_once,
+    left_behind,
     plain,
     sms_client,
     undo_on_failure,
@@ -48,7 +49,12 @@ class MigrationProjectProvider(BaseProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = sms_client()
-        project_id = props.get("adopt_id")
+        # Created as non-default: SMS moves the default only through .../default (below).
+        request = CreateMigProjectRequest.model_validate({**_body(props), "isdefault": False})
+        project_id = props.get("adopt_id") or left_behind(
+            f"migration project {request.name!r}", request.to_wire(),
+            [p.model_dump(mode="json") for p in client.find_migprojects_by_name(request.name)],
+        )
         if project_id:
             try:
                 live = client.show_migproject(project_id)
@@ -59,8 +65,6 @@ class MigrationProjectProvider(BaseProvider):
             if props.get("isdefault") and not live.isdefault:
                 client.set_default_migproject(project_id)
             return CreateResult(project_id, _outputs(props, client.show_migproject(project_id)))
-        # Created as non-default: SMS moves the default only through .../default (below).
-        request = CreateMigProjectRequest.model_validate({**_body(props), "isdefault": False})
         new_id = create_once(
             f"migration project {request.name!r}",
             lambda: client.create_migproject(request),

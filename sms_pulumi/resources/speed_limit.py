@@ -16,7 +16,14 @@ from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, Upd
 
 from sms_pulumi.api.errors import NotFoundError
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest, normalize_hhmm
-from sms_pulumi.resources._provider import BaseProvider, Field, plain, sms_client, validation_failures
+from sms_pulumi.resources._provider import (
+    BaseProvider,
+    Field,
+    is_unknown,
+    plain,
+    sms_client,
+    validation_failures,
+)
 
 
 def _canonical(rules: Any) -> Any:
@@ -42,8 +49,9 @@ class SpeedLimitProvider(BaseProvider):
 
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         failures = []
-        if not news.get("task_id"):
-            failures.append(CheckFailure("task_id", "the ID of the task to limit is required"))
+        task_id = news.get("task_id")
+        if not is_unknown(task_id) and (not isinstance(task_id, str) or not task_id.strip()):
+            failures.append(CheckFailure("task_id", "the ID (a string) of the task to limit is required"))
         rules = news.get("rules")
         if rules is None:
             reason = "a list of rules is required (an empty list clears them)"

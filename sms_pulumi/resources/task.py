@@ -102,6 +102,10 @@ class TaskProvider(BaseProvider):
 
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         failures = []
+        name = news.get("name")
+        if isinstance(name, str) and not name.strip():
+            # The wire model allows 0-255 characters, but SMS refuses an empty task name (SMS.7711).
+            failures.append(CheckFailure("name", "a task needs a name"))
         run_state = news.get("run_state")
         if run_state is not None and not is_unknown(run_state) and run_state not in RUN_STATES:
             failures.append(CheckFailure("run_state", f"must be one of {', '.join(RUN_STATES)}"))

@@ -25,6 +25,7 @@ from sms_pulumi.resources._provider import (
     Field,
     create_once,
     empty_to_none,
+    left_behind,
     plain,
     project,
     sms_client,
@@ -55,7 +56,13 @@ class TemplateProvider(BaseProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = sms_client()
         spec = TemplateSpec.model_validate(plain(_spec(props)))
-        template_id = props.get("adopt_id")
+        comparable = spec.to_wire()
+        comparable.pop("target_password", None)  # never read back: cannot tell templates apart
+        template_id = props.get("adopt_id") or left_behind(
+            f"template {spec.name!r}", comparable,
+            [{**t.model_dump(mode="json"), "is_template": t.is_general}
+             for t in client.find_templates_by_name(spec.name)],
+        )
         if template_id:
             _adoptable(template_id)
             client.update_template(template_id, UpdateTemplateRequest(template=spec))

@@ -8,10 +8,8 @@ CheckFailures, every one of which names that input (the property path starts wit
 provider process's settings point at the emulator (HW_* env) and the emulator's request log must show
 no SMS/OMS call at all.
 
-Cases that the providers get wrong today are listed in KNOWN_GAPS: they are kept out of the
-strategies (so that the properties keep guarding everything else) and asserted one by one in
-`test_known_gap`, marked xfail(strict=True) with what goes wrong: when a gap is fixed the xfail turns
-into a failure, and the case can join the strategies.
+Cases the providers once got wrong (found by these properties) are kept in FIXED_GAPS and asserted
+one by one in `test_fixed_gap`, each with what used to go wrong.
 """
 
 from __future__ import annotations
@@ -312,7 +310,7 @@ LATE_RULE = {"start": "18:00", "end": "23:59", "speed": 400}
 SPEED_LIMIT = Case(
     "SpeedLimit", SpeedLimitProvider, {"task_id": "task-0001", "rules": [RULE, LATE_RULE]},
     {
-        # non-string IDs are left out: see KNOWN_GAPS
+        # non-string IDs are left out: see FIXED_GAPS
         "task_id": st.sampled_from([ABSENT, "", 0, False, [], {}]),
         "rules": st.one_of(
             st.just(ABSENT), non_list(),
@@ -525,7 +523,7 @@ def test_invalid_inputs_never_raise(case: Case, api_spy: ApiSpy, data: st.DataOb
 
 # -- what check gets wrong today -------------------------------------------------------------------------
 
-KNOWN_GAPS: list[tuple[Case, str, Any, str]] = [
+FIXED_GAPS: list[tuple[Case, str, Any, str]] = [
     (PROJECT, "adopt_id", 12345,
      "MigrationProjectProvider.check does not validate adopt_id: a number (or list, dict, '') passes "
      "and create later calls GET /v3/migprojects/12345"),
@@ -544,10 +542,9 @@ KNOWN_GAPS: list[tuple[Case, str, Any, str]] = [
 
 @pytest.mark.parametrize(
     ("case", "field", "value"),
-    [pytest.param(c, f, v, marks=pytest.mark.xfail(strict=True, reason=why), id=f"{c.name}-{f}")
-     for c, f, v, why in KNOWN_GAPS],
+    [pytest.param(c, f, v, id=f"{c.name}-{f}") for c, f, v, _why in FIXED_GAPS],
 )
-def test_known_gap(case: Case, field: str, value: Any, api_spy: ApiSpy) -> None:
+def test_fixed_gap(case: Case, field: str, value: Any, api_spy: ApiSpy) -> None:
     news = dict(case.valid)
     if value is ABSENT:
         news.pop(field, None)

@@ -201,21 +201,9 @@ def wait_for_created(emulator: EmulatorServer, route: str, since: int, timeout: 
     raise AssertionError(f"no successful {route}")
 
 
-NOT_FOUND_AGAIN = (
-    "{cls}.create POSTs {route} without first looking for an object of that name (create_once looks "
-    "only after a retryable error of that same POST): once a killed `up` made the object and "
-    "`refresh --clear-pending-creates` forgot it, the next `up` fails with {code} (duplicate name, no ID, "
-    "no hint to adopt_id) instead of finding it again, as Task and TaskGroup do"
-)
 
 
-@pytest.mark.parametrize("kind", [
-    pytest.param("migproject", marks=pytest.mark.xfail(strict=True, reason=NOT_FOUND_AGAIN.format(
-        cls="MigrationProjectProvider", route="/v3/migprojects", code="SMS.7312"))),
-    pytest.param("template", marks=pytest.mark.xfail(strict=True, reason=NOT_FOUND_AGAIN.format(
-        cls="TemplateProvider", route="/v3/vm/templates", code="SMS.7112"))),
-    "task",
-])
+@pytest.mark.parametrize("kind", ["migproject", "template", "task"])
 def test_object_of_killed_create_is_found_again(kind: str, tmp_path: Path, emulator: EmulatorServer,
                                                 emulator_credentials: EmulatorCredentials) -> None:
     program, create_route, read_route = SINGLE[kind]

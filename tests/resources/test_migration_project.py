@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from sms_pulumi.api.errors import ApiError
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest, UpdateMigProjectRequest
 from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
@@ -204,5 +203,19 @@ def test_a_lost_create_answer_makes_no_duplicate(provider_env: EmulatorServer, f
 
 
 def test_a_taken_name_fails_clearly(provider_env: EmulatorServer) -> None:
-    with pytest.raises(ApiError, match="SMS.7312"):
-        create(P(), props(name="SystemProject"))
+    """Another project with the name (other settings) is never taken over: a clear error, no POST."""
+    system = [p for p in provider_env.admin.objects()["migprojects"] if p["name"] == "SystemProject"][0]
+    provider_env.admin.clear_requests()
+    expected = f"already exists \\({system['id']}\\) with other settings.*adopt_id"
+    with pytest.raises(ValueError, match=expected):
+        create(P(), props(name="SystemProject", syncing=True))
+    assert not any(k.startswith("POST") for k in provider_env.admin.requests()["counts"])
+
+
+def test_a_project_left_by_an_interrupted_create_is_used(provider_env: EmulatorServer) -> None:
+    """Same name and settings as the plan: the object an interrupted `up` made; no second POST."""
+    first = create(P(), props())
+    again = create(P(), props())
+    assert again.id == first.id
+    named = [p for p in provider_env.admin.objects()["migprojects"] if p["name"] == "wave-1"]
+    assert len(named) == 1

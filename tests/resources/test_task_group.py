@@ -12,7 +12,6 @@ import asyncio
 import json
 import secrets
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +38,7 @@ from sms_pulumi.resources.task_group import (
 )
 
 if TYPE_CHECKING:
-    from tests.conftest import EmulatorCredentials
+    pass
 
 S = TaskGroupStatus
 MiB = 1024 * 1024
@@ -53,27 +52,9 @@ KEYS = (SRC_AK, SRC_SK, DST_AK, DST_SK)
 
 
 @pytest.fixture
-def env(
-    emulator: EmulatorServer, emulator_credentials: EmulatorCredentials, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[EmulatorServer]:
-    """The provider process's environment: the emulator's endpoint and credentials, fresh clients."""
-    values = {
-        "HW_ACCESS_KEY": emulator_credentials.access_key,
-        "HW_SECRET_KEY": emulator_credentials.secret_key,
-        "HW_PROJECT_ID": emulator_credentials.project_id,
-        "HW_REGION_NAME": "cn-north-4",
-        "HW_SMS_ENDPOINT": emulator.url,
-        "HW_OMS_ENDPOINT": emulator.url,
-        "HW_POLL_INTERVAL": "0.05",
-        "HW_WAIT_TIMEOUT": "60",
-    }
-    for name in ("HW_SECURITY_TOKEN", "HW_AUTH_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    for name in ("_settings", "_sms", "_oms"):
-        monkeypatch.setattr(_provider, name, None)
-    yield emulator
+def env(provider_env: EmulatorServer) -> EmulatorServer:
+    """The provider process's environment (tests/resources/conftest.py: emulator, fresh clients)."""
+    return provider_env
 
 
 @pytest.fixture

@@ -78,10 +78,8 @@ class RecordingWorkspace(PulumiWorkspace):
         timeout: float | None = 1800,
         stream: bool = False,
     ) -> subprocess.CompletedProcess[str]:
-        argv = [str(pulumi_bin_dir() / "pulumi"), *args]
         started = time.monotonic()
-        result = subprocess.run(argv, cwd=self.project_dir, env=self.env(), text=True, capture_output=True,
-                                timeout=timeout)
+        result = super().run(*args, check=False, timeout=timeout)  # captured: the transcript needs it
         self.transcript.append(CommandRecord(list(args), result.returncode, result.stdout or "",
                                              result.stderr or "", time.monotonic() - started))
         if check and result.returncode != 0:

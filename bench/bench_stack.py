@@ -84,6 +84,8 @@ class Measurement:
     requests: dict[str, int] = field(default_factory=dict)
     #: time the emulator spent in requests (its request log), ms
     server_ms: float = 0.0
+    #: the same, per route
+    server_ms_by_route: dict[str, float] = field(default_factory=dict)
     state_bytes: int | None = None
     state_entry_bytes: dict[str, float] = field(default_factory=dict)
     provider_rss_mb: float | None = None
@@ -291,6 +293,7 @@ class StackBench:
         m = Measurement(mode=mode, n=n, command=command, repeat=repeat, wall_s=wall,
                         requests=counts, cli_cpu_s=cli_cpu, emulator_cpu_s=emulator_cpu,
                         server_ms=sum(e["duration_ms"] for e in api),
+                        server_ms_by_route=route_ms(api),
                         latency_ms=latency_ms, load_before=load, steps=step_times(output))
         if code != 0:
             m.ok = False
@@ -430,6 +433,15 @@ PROFILE_CATEGORIES: tuple[tuple[str, Callable[[list[str]], bool]], ...] = (
 )
 
 
+def route_ms(entries: list[dict[str, Any]]) -> dict[str, float]:
+    """Summed server time (ms) per "METHOD route" of the emulator's request log."""
+    out: dict[str, float] = {}
+    for e in entries:
+        key = f"{e['method']} {e['route'] or e['path']}"
+        out[key] = out.get(key, 0.0) + e["duration_ms"]
+    return out
+
+
 def merge_profiles(folder: Path) -> dict[str, Any]:
     """The provider profiles of one command (usually one provider process), sorted into categories."""
     categories: Counter[str] = Counter()
@@ -544,7 +556,8 @@ def main_table(results: list[Measurement], sizes: list[int]) -> str:
 
 
 def route_table(results: list[Measurement], n: int) -> str:
-    """Requests per task by route, for each command at N (median over repeats)."""
+    """Requests per task by route, and the emulator's time per request, for each command at N
+    (medians over repeats)."""
     groups = by_key(results)
     routes: set[str] = set()
     for command in COMMANDS:
@@ -552,15 +565,21 @@ def route_table(results: list[Measurement], n: int) -> str:
             routes |= set(m.requests)
     if not routes:
         return ""
-    head = f"{'route (requests per task, N=' + str(n) + ')':44} " + " ".join(f"{c:>8}" for c in COMMANDS)
+    head = (f"{'N=' + str(n) + ': requests per task, emulator ms each':50} "
+            + " ".join(f"{c:>15}" for c in COMMANDS))
     rows = [head, "-" * len(head)]
     for route in sorted(routes, key=lambda r: (KINDS.index(kind_of(r)) if kind_of(r) in KINDS else 9, r)):
         cells = []
         for command in COMMANDS:
-            vals = [m.requests.get(route, 0) / m.tasks for m in groups.get((n, command, "real"), [])
-                    if m.ok and m.tasks]
-            cells.append(f"{statistics.median(vals):8.2f}" if vals and any(vals) else f"{'.':>8}")
-        rows.append(f"{route:44} " + " ".join(cells))
+            ms = [m for m in groups.get((n, command, "real"), []) if m.ok and m.tasks]
+            vals = [m.requests.get(route, 0) / m.tasks for m in ms]
+            each = [m.server_ms_by_route[route] / m.requests[route] for m in ms
+                    if m.requests.get(route) and route in m.server_ms_by_route]
+            cell = f"{statistics.median(vals):.2f}" if vals and any(vals) else "."
+            if each and cell != ".":
+                cell += f" {statistics.median(each):5.1f}ms"
+            cells.append(f"{cell:>15}")
+        rows.append(f"{route:50} " + " ".join(cells))
     return "\n".join(rows)
 
 
@@ -654,13 +673,13 @@ def targets(results: list[Measurement], n: int, run_state: str) -> tuple[str, li
         check(f"N={n} state: <= 4 KB per task", statistics.median(task_bytes) if task_bytes else None, 4096,
               "bytes/task", "mean bytes of one Task entry in `pulumi stack export`")
     lines = []
-    for c in checks:
-        value = c["value"]
-        shown = "-" if value is None else (f"{value:+.0%}" if c["unit"] == "fraction" else f"{value:.2f}")
-        limit = f"{c['limit']:+.0%}" if c["unit"] == "fraction" else f"{c['limit']:g}"
-        lines.append(f"  {c['verdict']:4}  {c['target']}: {shown} (limit {limit})")
-        if c["detail"]:
-            lines.append(f"        {c['detail']}")
+    for entry in checks:
+        value = entry["value"]
+        shown = "-" if value is None else (f"{value:+.0%}" if entry["unit"] == "fraction" else f"{value:.3f}")
+        limit = f"{entry['limit']:+.0%}" if entry["unit"] == "fraction" else f"{entry['limit']:g}"
+        lines.append(f"  {entry['verdict']:4}  {entry['target']}: {shown} (limit {limit})")
+        if entry["detail"]:
+            lines.append(f"        {entry['detail']}")
     return "\n".join(lines), checks
 
 
@@ -849,11 +868,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     say("")
     say(main_table(results, sizes))
     say("")
-    if target_n in sizes:
-        say(route_table(results, target_n))
-        say("")
+    for n in sorted({target_n, sizes[-1]} if sizes else set()):
+        if n in sizes:
+            say(route_table(results, n))
+            say("")
+    if sizes:
         say("where the time goes (medians; CPU seconds):")
-        say(time_table(results, target_n))
+        for n in sorted({target_n, sizes[-1]}):
+            if n in sizes:
+                say(time_table(results, n))
         say("")
     plain_up = {n: [m for m in results if m.n == n and m.mode == "real" and m.command == "up"
                     and not m.latency_ms] for n in args.latency_size_list}

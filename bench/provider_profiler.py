@@ -49,7 +49,7 @@ def sampler(out: str) -> None:
             if ident == me or _key(frame) in PARKED:
                 continue
             busy += 1
-            names = []
+            names: list[str] = []
             f: FrameType | None = frame
             while f is not None and len(names) < DEPTH:
                 names.append(":".join(_key(f)))

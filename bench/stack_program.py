@@ -110,11 +110,10 @@ def build(spec: dict[str, Any]) -> None:
         props = task_props(index, source, tpl.id, spec.get("run_state"))
         name = f"task-{index:04d}"
         task = Task(name, **props) if real else NoopTask(name, props)
-        limit_props = {"task_id": task.id, "rules": RULES}
         if real:
-            SpeedLimit(f"{name}-bandwidth", **limit_props)
+            SpeedLimit(f"{name}-bandwidth", task_id=task.id, rules=RULES)
         else:
-            NoopSpeedLimit(f"{name}-bandwidth", limit_props)
+            NoopSpeedLimit(f"{name}-bandwidth", {"task_id": task.id, "rules": RULES})
     pulumi.export("tasks", len(spec["sources"]))
 
 

@@ -6,7 +6,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
 echo "[test] ruff"; .venv/bin/ruff check sms_pulumi tests bench examples
-echo "[test] mypy"; .venv/bin/mypy sms_pulumi
+echo "[test] mypy"; .venv/bin/mypy sms_pulumi bench tests
+# Each example is a program of its own (all named __main__.py): one mypy run each.
+for example in examples/*/__main__.py; do .venv/bin/mypy --no-error-summary "$example"; done
 echo "[test] pytest"
 set +e
 .venv/bin/python -m pytest "$@"

@@ -64,7 +64,7 @@ class SpeedLimitProvider(BaseProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         task_id = str(props["task_id"])
         _set(task_id, props["rules"])
-        return CreateResult(task_id, _outputs(task_id, props))
+        return CreateResult(task_id, _posted(task_id, props))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
@@ -74,7 +74,7 @@ class SpeedLimitProvider(BaseProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         _set(id_, news["rules"])
-        return UpdateResult(_outputs(id_, news))
+        return UpdateResult(_posted(id_, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         try:
@@ -86,6 +86,11 @@ class SpeedLimitProvider(BaseProvider):
 def _set(task_id: str, rules: list[dict[str, Any]]) -> None:
     request = SetSpeedLimitsRequest.model_validate({"speed_limit": plain(rules)})
     sms_client().set_speed_limits(task_id, request)
+
+
+def _posted(task_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """Outputs after a POST, which replaces the whole list: the rules are the ones sent (no read)."""
+    return {"task_id": task_id, "rules": plain(props["rules"])}
 
 
 def _outputs(task_id: str, props: Mapping[str, Any]) -> dict[str, Any]:

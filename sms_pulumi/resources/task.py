@@ -359,6 +359,11 @@ def _phase(task: TaskDetail) -> object:
     return (task.state, sub.name if sub is not None else None)
 
 
+def _target_known(task: TaskDetail) -> bool:
+    """The target server's ID is there, or the task left RUNNING and will not create it now."""
+    return bool(task.target_server and task.target_server.vm_id) or task.state != S.RUNNING
+
+
 def _converge(task_id: str, props: Mapping[str, Any]) -> TaskDetail:
     """Carry out `run_state`: actions, then waits for the state they lead to."""
     client = sms_client()
@@ -378,12 +383,12 @@ def _converge(task_id: str, props: Mapping[str, Any]) -> TaskDetail:
             _act(task_id, name, TaskAction.START)
             live = _wait_state(task_id, name, lambda s: s not in _STARTABLE | {S.ABORTING}, "to start",
                                timeout)
-        if uses_template and wanted == "running":
+        if uses_template and wanted == "running" and not _target_known(live):
             # The target server exists once CREATE_CLOUD_SERVER is done: wait for its ID.
             live = wait_until(
                 f"task {name}: target server to be created",
                 lambda: client.show_task(task_id),
-                lambda t: bool(t.target_server and t.target_server.vm_id) or t.state != S.RUNNING,
+                _target_known,
                 timeout=timeout, describe=_describe, phase=_phase,
             )
     if wanted == "cut_over":

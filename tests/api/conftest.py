@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from api_testserver import ScriptedServer, make_settings
 
 from sms_pulumi.api.credentials import ProviderSettings
 from sms_pulumi.api.http import close_all_clients
+from tests.api.api_testserver import ScriptedServer, make_settings
 
 
 @pytest.fixture

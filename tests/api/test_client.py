@@ -11,7 +11,6 @@ from email.utils import format_datetime
 from urllib.parse import parse_qsl
 
 import pytest
-from api_testserver import TEST_PROJECT, TEST_TOKEN, Recorded, Reply, ScriptedServer, make_settings
 
 from sms_pulumi.api.credentials import ProviderSettings
 from sms_pulumi.api.errors import (
@@ -30,6 +29,15 @@ from sms_pulumi.api.models.tasks import ListTasksQuery, TaskAction, TaskState, U
 from sms_pulumi.api.models.templates import ListTemplatesQuery
 from sms_pulumi.api.retry import parse_retry_after
 from sms_pulumi.api.sms import SmsClient
+from tests.api.api_testserver import (
+    TEST_PROJECT,
+    TEST_TOKEN,
+    Handler,
+    Recorded,
+    Reply,
+    ScriptedServer,
+    make_settings,
+)
 
 TASK = {"id": "t-1", "name": "web-01", "state": "READY"}
 
@@ -300,7 +308,7 @@ def test_api_error_pickles() -> None:
 # ---------------------------------------------------------------------------------- pagination
 
 
-def _paged_tasks(total: int) -> tuple[list[dict[str, str]], object]:
+def _paged_tasks(total: int) -> tuple[list[dict[str, str]], Handler]:
     tasks = [{"id": f"t-{i}", "name": f"task-{i}", "state": "READY"} for i in range(total)]
 
     def handler(req: Recorded) -> Reply:
@@ -313,7 +321,7 @@ def _paged_tasks(total: int) -> tuple[list[dict[str, str]], object]:
 
 def test_iter_tasks_walks_every_page(server: ScriptedServer) -> None:
     tasks, handler = _paged_tasks(7)
-    server.route("GET", "/v3/tasks", handler)  # type: ignore[arg-type]
+    server.route("GET", "/v3/tasks", handler)
     got = list(SmsClient(make_settings(server.url)).iter_tasks(page_size=3))
     assert [t.id for t in got] == [t["id"] for t in tasks]
     offsets = [dict(parse_qsl(r.query))["offset"] for r in server.requests]
@@ -323,7 +331,7 @@ def test_iter_tasks_walks_every_page(server: ScriptedServer) -> None:
 
 def test_iter_tasks_keeps_filters_and_stops_on_exact_multiple(server: ScriptedServer) -> None:
     _, handler = _paged_tasks(6)
-    server.route("GET", "/v3/tasks", handler)  # type: ignore[arg-type]
+    server.route("GET", "/v3/tasks", handler)
     got = list(
         SmsClient(make_settings(server.url)).iter_tasks(ListTasksQuery(state=TaskState.READY), page_size=3)
     )

@@ -6,7 +6,6 @@ import logging
 from urllib.parse import parse_qsl
 
 import pytest
-from api_testserver import TEST_PROJECT, TEST_SK, Recorded, Reply, ScriptedServer, make_settings
 
 from sms_pulumi.api.credentials import Credentials, ProviderSettings
 from sms_pulumi.api.errors import (
@@ -27,6 +26,7 @@ from sms_pulumi.api.models.oms import (
     UpdateBandwidthPolicyRequest,
 )
 from sms_pulumi.api.oms import OmsClient
+from tests.api.api_testserver import TEST_PROJECT, TEST_SK, Recorded, Reply, ScriptedServer, make_settings
 
 SRC_SK = "source-bucket-secret-key-123"
 DST_SK = "dest-bucket-secret-key-456"

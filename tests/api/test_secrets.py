@@ -7,13 +7,13 @@ import pickle
 import socket
 
 import pytest
-from api_testserver import TEST_AK, TEST_SK, TEST_TOKEN, Reply, ScriptedServer, make_settings
 
 from sms_pulumi.api.auth import AkSkAuth, TokenAuth
 from sms_pulumi.api.credentials import Credentials, ProviderSettings, redact
 from sms_pulumi.api.errors import ApiError, ConfigurationError, TransportError
 from sms_pulumi.api.models.templates import CreateTemplateRequest, TemplateSpec
 from sms_pulumi.api.sms import SmsClient
+from tests.api.api_testserver import TEST_AK, TEST_SK, TEST_TOKEN, Reply, ScriptedServer, make_settings
 
 PASSWORD = "Target-P@ssw0rd-42!"
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from api_testserver import Reply, ScriptedServer, make_settings
 
 from sms_pulumi.api.errors import ApiError
 from sms_pulumi.api.models.common import MigrationType
@@ -17,6 +16,7 @@ from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest, SpeedLimit
 from sms_pulumi.api.models.tasks import TaskAction, TaskActionRequest
 from sms_pulumi.api.models.templates import UpdateTemplateRequest
 from sms_pulumi.api.sms import SmsClient
+from tests.api.api_testserver import Reply, ScriptedServer, make_settings
 
 Call = Callable[[SmsClient], Any]
 

@@ -279,7 +279,7 @@ def test_cut_over_waits_for_replication_then_launches_the_target(
     created = create(P(), news)
     task = sms.show_task(created.id)
     assert task.state == "MIGRATE_SUCCESS"
-    assert [s.user_op for s in task.sub_tasks or []][-1].startswith("CUTOVER")
+    assert str([s.user_op for s in task.sub_tasks or []][-1]).startswith("CUTOVER")
     assert created.outs["run_state"] == "cut_over"
     assert_no_diff(P(), created.id, created.outs, news)
     # The long wait said what it was waiting for (the host forwards this to `pulumi up`).

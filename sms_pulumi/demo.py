@@ -1,9 +1,10 @@
 """The main job: the demo migration plan, `pulumi up` against the embedded emulator.
 
-State lives under `.state/` (git-ignored): the emulator's SQLite file, its credentials (a random
-key pair made on first run, readable only by the owner, never printed), and the Pulumi file backend.
-The emulator runs in the background and is reused by later runs, so `sms-pulumi pulumi ...` can look
-at the same stack afterwards.
+State lives under `.state/` (git-ignored; `SMS_PULUMI_STATE_DIR` puts it elsewhere): the emulator's
+SQLite file, its credentials (a random key pair made on first run, readable only by the owner, never
+printed), and the Pulumi file backend. The emulator runs in the background and is reused by later
+runs, so `sms-pulumi pulumi ...` can look at the same stack afterwards; `demo --destroy` stops it once
+the stack is gone.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
 from sms_pulumi.pulumi_cli import REPO_ROOT, PulumiCommandError, PulumiWorkspace
 
-STATE_DIR = REPO_ROOT / ".state"
+#: `SMS_PULUMI_STATE_DIR` moves it (the tests do, to leave a user's demo alone).
+STATE_DIR = Path(os.environ.get("SMS_PULUMI_STATE_DIR") or REPO_ROOT / ".state")
 STACK = "demo"
 #: The demo's emulator runs a migration in about a minute of wall time.
 DEMO_CLOCK_SPEED = "120"
@@ -86,6 +90,31 @@ def ensure_emulator() -> str:
     return url
 
 
+def _is_emulator(pid: int) -> bool:
+    """Whether `pid` is still a running emulator (not a reused PID, not a zombie)."""
+    try:
+        return b"sms_pulumi.emulator" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def stop_emulator() -> None:
+    """Stop the background emulator that `ensure_emulator` started (its database stays)."""
+    info_path = STATE_DIR / "emulator.json"
+    if not info_path.exists():
+        return
+    pid = int(json.loads(info_path.read_text())["pid"])
+    if _is_emulator(pid):
+        os.killpg(pid, signal.SIGTERM)  # its own session (start_new_session): uvicorn and all
+        deadline = time.monotonic() + 10
+        while _is_emulator(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _is_emulator(pid):
+            os.killpg(pid, signal.SIGKILL)
+        _say(f"stopped the emulator (pid {pid}); its state stays in {STATE_DIR / 'emulator.db'}")
+    info_path.unlink()
+
+
 def demo_workspace(url: str) -> PulumiWorkspace:
     creds = _credentials()
     env = {
@@ -142,6 +171,7 @@ def run_demo(*, destroy: bool = False) -> int:
         if destroy:
             _say("pulumi destroy of the demo stack")
             ws.destroy(stream=True)
+            stop_emulator()
             return 0
         _say("pulumi up of the demo migration plan (Pulumi.yaml, plan in examples/demo/plan.yaml)")
         ws.up(stream=True)
@@ -158,7 +188,7 @@ def run_demo(*, destroy: bool = False) -> int:
         "  .venv/bin/sms-pulumi pulumi refresh                # read the live state back (drift)\n"
         "  .venv/bin/sms-pulumi pulumi preview --diff         # what a change of the plan would do\n"
         f"  curl {url}/_emulator/objects   # what the emulator holds\n"
-        "  .venv/bin/sms-pulumi demo --destroy                # clean up"
+        "  .venv/bin/sms-pulumi demo --destroy                # clean up (and stop the emulator)"
     )
     return 0
 

@@ -256,10 +256,6 @@ class ProviderSettings:
     def oms_base_url(self) -> str:
         return self.oms_endpoint or f"https://oms.{self.region}.myhuaweicloud.com"
 
-    @property
-    def has_auth(self) -> bool:
-        return self.credentials is not None or bool(self.auth_token)
-
     def __repr__(self) -> str:
         auth = repr(self.credentials) if self.credentials else ("token=***" if self.auth_token else "none")
         return (
@@ -278,13 +274,11 @@ class ProviderSettings:
         cls,
         config: Mapping[str, Any] | None = None,
         env: Mapping[str, str] | None = None,
-        *,
-        require_auth: bool = True,
     ) -> ProviderSettings:
         """Settings from stack config keys (``huaweicloud:*``), then env vars (``HW_*``), then defaults.
 
-        Raises ConfigurationError when no usable authentication is configured (unless
-        ``require_auth=False``), when only one of AK/SK is given, or when a value is malformed.
+        Raises ConfigurationError when no usable authentication is configured, when only one of AK/SK
+        is given, or when a value is malformed.
         """
         from sms_pulumi.api.errors import ConfigurationError
 
@@ -327,7 +321,7 @@ class ProviderSettings:
         credentials = None
         if ak and sk:
             credentials = Credentials(ak, sk, token, project_id, region)
-        if require_auth and credentials is None and not auth_token:
+        if credentials is None and not auth_token:
             raise ConfigurationError(
                 "no Huawei Cloud credentials: set huaweicloud:accessKey and huaweicloud:secretKey "
                 "(pulumi config set --secret) or HW_ACCESS_KEY and HW_SECRET_KEY"

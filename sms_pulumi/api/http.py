@@ -30,6 +30,7 @@ from sms_pulumi.api import signing
 from sms_pulumi.api.auth import AkSkAuth, TokenAuth
 from sms_pulumi.api.credentials import ProviderSettings, Timeouts, redact
 from sms_pulumi.api.errors import ApiError, ConfigurationError, TransportError, error_from_response
+from sms_pulumi.api.models.common import RequestModel
 from sms_pulumi.api.pagination import Page, iterate_pages
 from sms_pulumi.api.retry import RetryPolicy, run_with_retries
 
@@ -188,7 +189,6 @@ class ApiHttp:
         params: QueryParams | None = None,
         json_body: Any = None,
         idempotent: bool | None = None,
-        retry: RetryPolicy | None = None,
     ) -> httpx.Response:
         """Send one API call (with retries); returns the 2xx response or raises an ``ApiError``.
 
@@ -199,7 +199,7 @@ class ApiHttp:
         method = method.upper()
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS
-        policy = retry or self.retry
+        policy = self.retry
         query = signing.encode_query(_params_pairs(params))
         url = self.base_url + path + (f"?{query}" if query else "")
         content = b""
@@ -261,12 +261,9 @@ class ApiHttp:
         params: QueryParams | None = None,
         json_body: Any = None,
         idempotent: bool | None = None,
-        retry: RetryPolicy | None = None,
     ) -> Any:
         """Like :meth:`request`, returning the decoded JSON body (``None`` for an empty body)."""
-        response = self.request(
-            method, path, params=params, json_body=json_body, idempotent=idempotent, retry=retry
-        )
+        response = self.request(method, path, params=params, json_body=json_body, idempotent=idempotent)
         body = _decode_body(response)
         if isinstance(body, str):
             raise ApiError(
@@ -359,15 +356,10 @@ class ServiceClient:
         path: str,
         *,
         params: QueryParams | None = None,
-        body: BaseModel | dict[str, Any] | None = None,
+        body: RequestModel | None = None,
         idempotent: bool | None = None,
     ) -> Any:
-        json_body: Any = None
-        if isinstance(body, BaseModel):
-            to_wire = getattr(body, "to_wire", None)
-            json_body = to_wire() if callable(to_wire) else body.model_dump(mode="json", exclude_none=True)
-        elif body is not None:
-            json_body = body
+        json_body = body.to_wire() if body is not None else None
         return self.http.call(method, path, params=params, json_body=json_body, idempotent=idempotent)
 
     def _get(self, model: type[M], path: str, params: QueryParams | None = None) -> M:
@@ -379,7 +371,7 @@ class ServiceClient:
         model: type[M],
         method: str,
         path: str,
-        body: BaseModel | dict[str, Any] | None = None,
+        body: RequestModel | None = None,
         *,
         idempotent: bool | None = None,
     ) -> M:

@@ -7,20 +7,19 @@ calls work the same way (``taskgroups`` + ``count``). :func:`iterate_pages` walk
 * it stops when ``offset`` reaches ``count``, when a page comes back empty, or after
   ``ceil(first_count / limit) + 1`` pages (a server whose count keeps growing cannot loop forever);
 * objects that shift between pages while the listing runs (an insert or delete at the front) may be
-  seen twice or missed — de-duplicate by id (``unique_by``) when that matters.
+  seen twice or missed.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["Page", "iterate_pages", "unique_by"]
+__all__ = ["Page", "iterate_pages"]
 
 T = TypeVar("T")
-K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -70,13 +69,3 @@ def iterate_pages(
         if max_items is not None and yielded >= max_items:
             return
 
-
-def unique_by(items: Iterable[T], key: Callable[[T], K]) -> Iterator[T]:
-    """Drop items whose key was already seen (first occurrence wins)."""
-    seen: set[K] = set()
-    for item in items:
-        k = key(item)
-        if k in seen:
-            continue
-        seen.add(k)
-        yield item

@@ -67,10 +67,6 @@ class RetryPolicy:
         if self.max_attempts < 1:
             raise ValueError("RetryPolicy.max_attempts must be >= 1")
 
-    @classmethod
-    def no_retries(cls) -> RetryPolicy:
-        return cls(max_attempts=1)
-
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date); None if absent/invalid."""

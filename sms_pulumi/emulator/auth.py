@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sms_pulumi.api import signing
-from sms_pulumi.emulator.errors import ApiError, auth_error
+from sms_pulumi.emulator.errors import auth_error
 
 MAX_CLOCK_SKEW_S = 15 * 60
-SDK_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ class Verifier:
         if not sdk_date:
             raise auth_error("SMS.0202", "missing X-Sdk-Date header")
         try:
-            signed_at = datetime.strptime(sdk_date, SDK_DATE_FORMAT).replace(tzinfo=UTC)
+            signed_at = signing.parse_sdk_date(sdk_date)
         except ValueError:
             raise auth_error("SMS.0202", "X-Sdk-Date is not in the YYYYMMDDTHHMMSSZ format") from None
         current = now or datetime.now(UTC)
@@ -93,7 +92,3 @@ class Verifier:
         if not hmac.compare_digest(expected.lower(), signature.lower()):
             raise auth_error("SMS.0202", "signature mismatch")
         return AuthResult("aksk", access_key)
-
-
-def is_auth_error(exc: Exception) -> bool:
-    return isinstance(exc, ApiError) and exc.status == 403

@@ -74,7 +74,6 @@ OMS_MESSAGES: dict[str, str] = {
 
 # Unknown routes look like the API gateway's answer, not like an SMS business error.
 APIG_NOT_FOUND = ("APIG.0101", "The API does not exist or has not been published in the environment.")
-APIG_METHOD = ("APIG.0101", "The API does not exist or has not been published in the environment.")
 
 
 class ApiError(Exception):

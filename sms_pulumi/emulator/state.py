@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -21,7 +20,6 @@ class Emulator:
     faults: FaultInjector = field(default_factory=FaultInjector)
     log: RequestLog = field(default_factory=RequestLog)
     seed: str | None = "default"
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def now(self) -> int:
         return self.clock.now_ms()

@@ -232,11 +232,6 @@ def _render_target(task: Doc, view: Doc) -> None:
     view["target_server"] = target
 
 
-def current_round_op(task: Doc) -> str | None:
-    subs = task.get("sub_tasks", [])
-    return str(subs[-1]["user_op"]) if subs else None
-
-
 def source_state(task_view: Doc | None, registered_state: str) -> tuple[str, str]:
     """(state, migration_cycle) of a source server given its task's current view."""
     if task_view is None:

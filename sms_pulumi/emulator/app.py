@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sms_pulumi.emulator import admin
 from sms_pulumi.emulator.errors import APIG_NOT_FOUND, ApiError, oms_error, sms_error
+from sms_pulumi.emulator.http import is_oms
 from sms_pulumi.emulator.middleware import ASGIApp, EmulatorMiddleware
 from sms_pulumi.emulator.oms import taskgroups
 from sms_pulumi.emulator.sms import config, migprojects, sources, tasks, templates
@@ -28,7 +29,7 @@ def build_fastapi(emu: Emulator) -> FastAPI:
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         detail = f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg', 'invalid')}"
-        err = oms_error("OMS.0001", detail) if request.url.path.startswith("/v2/") else sms_error(
+        err = oms_error("OMS.0001", detail) if is_oms(request.url.path) else sms_error(
             "SMS.9001", detail)
         return JSONResponse(err.body(), status_code=err.status)
 

@@ -16,13 +16,19 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
+from sms_pulumi.api.models.common import RequestModel
 from sms_pulumi.emulator.errors import ApiError, oms_error, sms_error
 
 M = TypeVar("M", bound=BaseModel)
 
 
+def is_oms(path: str) -> bool:
+    """OMS v2 routes (``/v2/{project_id}/...``); everything else is SMS v3 or the admin API."""
+    return path.startswith("/v2/")
+
+
 def _service(request: Request) -> str:
-    return "oms" if request.url.path.startswith("/v2/") else "sms"
+    return "oms" if is_oms(request.url.path) else "sms"
 
 
 def validation_error(exc: ValidationError, service: str) -> ApiError:
@@ -72,16 +78,10 @@ def validate(model: type[M], data: Any, service: str = "sms") -> M:
         raise validation_error(exc, service) from None
 
 
-def stored(instance: BaseModel) -> dict[str, Any]:
+def stored(instance: RequestModel) -> dict[str, Any]:
     """A request as the emulator stores it: wire names, unset fields omitted, and each top-level
     field's documented ``server_default`` filled in (read from the model, not repeated here)."""
-    data = instance.model_dump(mode="json", by_alias=True, exclude_none=True)
-    for name, field in type(instance).model_fields.items():
-        extra = field.json_schema_extra
-        key = field.alias or name
-        if key not in data and isinstance(extra, dict) and "server_default" in extra:
-            data[key] = extra["server_default"]
-    return data
+    return instance.with_server_defaults().to_wire()
 
 
 def query_model(request: Request, model: type[M]) -> M:

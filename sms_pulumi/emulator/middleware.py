@@ -18,6 +18,7 @@ from typing import Any
 from starlette.routing import BaseRoute
 
 from sms_pulumi.emulator.errors import ApiError
+from sms_pulumi.emulator.http import is_oms
 from sms_pulumi.emulator.state import Emulator
 
 Scope = MutableMapping[str, Any]
@@ -141,7 +142,7 @@ class EmulatorMiddleware:
                     auth_method = result.method
                 except ApiError as exc:
                     auth_method = "rejected"
-                    if path.startswith("/v2/"):
+                    if is_oms(path):
                         exc.code = "OMS.0005"
                     await _send_json(send_with_id, exc.status, exc.body(), {})
                     return

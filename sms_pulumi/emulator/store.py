@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 KINDS = ("sources", "templates", "migprojects", "tasks", "taskgroups")
 
@@ -34,11 +34,11 @@ class Tx:
 
     def get(self, kind: str, obj_id: str) -> Doc | None:
         row = self._conn.execute(f"SELECT doc FROM {self._table(kind)} WHERE id = ?", (obj_id,)).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        return None if row is None else cast(Doc, json.loads(row[0]))
 
     def list(self, kind: str) -> list[Doc]:
         rows = self._conn.execute(f"SELECT doc FROM {self._table(kind)} ORDER BY seq").fetchall()
-        return [dict(json.loads(r[0])) for r in rows]
+        return [cast(Doc, json.loads(r[0])) for r in rows]
 
     def count(self, kind: str) -> int:
         row = self._conn.execute(f"SELECT COUNT(*) FROM {self._table(kind)}").fetchone()

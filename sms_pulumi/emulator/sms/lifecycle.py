@@ -51,9 +51,14 @@ def _kind(task: Doc) -> str:
     return "LINUX_FILE" if task.get("type") == "MIGRATE_FILE" else "LINUX_BLOCK"
 
 
-def _copy_name(task: Doc, prefix: str) -> str:
+def block_kind(task: Doc) -> str:
+    """WINDOWS_BLOCK, LINUX_FILE or LINUX_BLOCK: how the task copies, in the API's words."""
     kind = _kind(task)
-    return f"{prefix}_WINDOWS_BLOCK" if kind == "WINDOWS" else f"{prefix}_{kind}"
+    return "WINDOWS_BLOCK" if kind == "WINDOWS" else kind
+
+
+def _copy_name(task: Doc, prefix: str) -> str:
+    return f"{prefix}_{block_kind(task)}"
 
 
 def _rate_mbps(task: Doc) -> float:
@@ -183,6 +188,21 @@ def _enter(task: Doc, new_mode: str, at: int) -> None:
     sim["mode"], sim["since"] = new_mode, at
     if new_mode != "run":
         sim["fail_at"] = None
+    task["state"] = MODE_STATE[new_mode]
+
+
+def _run(task: Doc, now: int) -> None:
+    """Copy the rounds planned so far, from `now`."""
+    _plan_pending(task, now)
+    _enter(task, "run", now)
+
+
+def _resync_round(task: Doc) -> None:
+    """One more incremental copy, after which the task is SYNCING again."""
+    sim = task["_sim"]
+    _append_round(task, resync_plan(task), f"RESYNC{sim['resyncs']}")
+    sim["resyncs"] += 1
+    sim["on_done"] = "syncing"
 
 
 def render(task: Doc, now: int) -> Doc:
@@ -280,15 +300,11 @@ def start(task: Doc, now: int) -> None:
         task["start_date"] = now
     elif all(s["progress"] >= 100 for s in task["sub_tasks"]):
         # Resuming a task that was paused while syncing: one resync round, then SYNCING again.
-        _append_round(task, resync_plan(task), f"RESYNC{sim['resyncs']}")
-        sim["resyncs"] += 1
-        sim["on_done"] = "syncing"
+        _resync_round(task)
     task["error_json"] = ""
     sim["fail"] = None
     task["finish_date"] = None
-    _plan_pending(task, now)
-    _enter(task, "run", now)
-    task["state"] = "RUNNING"
+    _run(task, now)
 
 
 def stop(task: Doc, now: int) -> None:
@@ -299,7 +315,6 @@ def stop(task: Doc, now: int) -> None:
         sim["on_done"] = "syncing"
     _freeze(task, now)
     _enter(task, "aborting", now)
-    task["state"] = "ABORTING"
 
 
 def cutover(task: Doc, now: int) -> None:
@@ -309,22 +324,16 @@ def cutover(task: Doc, now: int) -> None:
     _append_round(task, cutover_plan(task), f"CUTOVER{sim['cutovers']}")
     sim["cutovers"] += 1
     sim["on_done"] = "success"
-    _plan_pending(task, now)
-    _enter(task, "run", now)
-    task["state"] = "RUNNING"
+    _run(task, now)
 
 
 def restart(task: Doc, now: int) -> None:
     sim = task["_sim"]
     if sim["mode"] != "success":
         raise sms_error("SMS.7722", f"the task is {MODE_STATE[sim['mode']]}")
-    _append_round(task, resync_plan(task), f"RESYNC{sim['resyncs']}")
-    sim["resyncs"] += 1
-    sim["on_done"] = "syncing"
+    _resync_round(task)
     task["finish_date"] = None
-    _plan_pending(task, now)
-    _enter(task, "run", now)
-    task["state"] = "RUNNING"
+    _run(task, now)
 
 
 def begin_delete(task: Doc, now: int) -> None:
@@ -334,7 +343,6 @@ def begin_delete(task: Doc, now: int) -> None:
     if sim["mode"] not in DELETABLE:
         raise sms_error("SMS.7719", f"the task is {MODE_STATE[sim['mode']]}")
     _enter(task, "deleting", now)
-    task["state"] = "DELETING"
 
 
 def inject_failure(task: Doc, now: int, after_ms: int, code: str, msg: str) -> None:

@@ -24,6 +24,7 @@ from sms_pulumi.api.models.migprojects import (
 )
 from sms_pulumi.emulator.errors import sms_error
 from sms_pulumi.emulator.http import empty, parse_body, query_model, respond, stored
+from sms_pulumi.emulator.sms import views
 from sms_pulumi.emulator.sms.sources import DEFAULT_PROJECT_KEY
 from sms_pulumi.emulator.state import emulator
 from sms_pulumi.emulator.store import Doc, Tx
@@ -42,13 +43,6 @@ def seed_default_project(tx: Tx) -> str:
     tx.put("migprojects", project_id, {"id": project_id, **SYSTEM_PROJECT})
     tx.meta_set(DEFAULT_PROJECT_KEY, project_id)
     return project_id
-
-
-def require_project(tx: Tx, project_id: str) -> Doc:
-    doc = tx.get("migprojects", project_id)
-    if doc is None:
-        raise sms_error("SMS.7301", f"migration project {project_id}")
-    return doc
 
 
 def _check(tx: Tx, spec: MigProjectSpec, own_id: str | None) -> None:
@@ -98,7 +92,7 @@ async def list_projects(request: Request) -> JSONResponse:
 async def show(request: Request, project_id: str) -> JSONResponse:
     emu = emulator(request)
     with emu.store.transaction() as tx:
-        doc = require_project(tx, project_id)
+        doc = views.require_project(tx, project_id)
     return respond(MigProject, doc)
 
 
@@ -107,7 +101,7 @@ async def update(request: Request, project_id: str) -> JSONResponse:
     emu = emulator(request)
     body = await parse_body(request, UpdateMigProjectRequest)
     with emu.store.transaction() as tx:
-        current = require_project(tx, project_id)
+        current = views.require_project(tx, project_id)
         if not current.get("isdefault"):
             _check(tx, body, project_id)
         else:
@@ -120,7 +114,7 @@ async def update(request: Request, project_id: str) -> JSONResponse:
 async def make_default(request: Request, project_id: str) -> JSONResponse:
     emu = emulator(request)
     with emu.store.transaction() as tx:
-        require_project(tx, project_id)
+        views.require_project(tx, project_id)
         for doc in tx.list("migprojects"):
             flag = doc["id"] == project_id
             if bool(doc.get("isdefault")) != flag:
@@ -134,7 +128,7 @@ async def make_default(request: Request, project_id: str) -> JSONResponse:
 async def delete(request: Request, project_id: str) -> JSONResponse:
     emu = emulator(request)
     with emu.store.transaction() as tx:
-        doc = require_project(tx, project_id)
+        doc = views.require_project(tx, project_id)
         if doc.get("isdefault"):
             raise sms_error("SMS.7303")
         members = [s["id"] for s in tx.list("sources") if s.get("_migproject") == project_id]

@@ -182,8 +182,7 @@ async def update_source(request: Request, source_id: str) -> JSONResponse:
         if body.name is not None:
             doc["name"] = body.name
         if body.migprojectid is not None:
-            if tx.get("migprojects", body.migprojectid) is None:
-                raise sms_error("SMS.7301", f"migration project {body.migprojectid}")
+            views.require_project(tx, body.migprojectid)
             doc["_migproject"] = body.migprojectid
         tx.put("sources", source_id, doc)
     return empty()

@@ -26,7 +26,7 @@ from sms_pulumi.api.models.tasks import (
     TaskTargetServer,
     UpdateTaskRequest,
 )
-from sms_pulumi.emulator.errors import ApiError, sms_error
+from sms_pulumi.emulator.errors import sms_error
 from sms_pulumi.emulator.http import empty, parse_body, query_model, render, respond, stored
 from sms_pulumi.emulator.sms import lifecycle, views
 from sms_pulumi.emulator.sms.templates import require_template
@@ -295,21 +295,13 @@ async def set_speed_limits(request: Request, task_id: str) -> JSONResponse:
 # --- configuration settings (manual 5.10.1 / 5.10.2): 404 is documented here --------------------
 
 
-def _task_or_404(tx: Tx, task_id: str, now: int) -> Doc:
-    doc = views.load_task(tx, task_id, now)
-    if doc is None:
-        err = sms_error("SMS.7703", f"task {task_id}", status=404)
-        raise ApiError(err.status, err.code, err.msg)
-    return doc
-
-
 @router.post("/v3/tasks/{task_id}/configuration-setting")
 async def set_configuration(request: Request, task_id: str) -> JSONResponse:
     emu = emulator(request)
     body = await parse_body(request, SetConfigSettingRequest)
     now = emu.now()
     with emu.store.transaction() as tx:
-        doc = _task_or_404(tx, task_id, now)
+        doc = views.require_task(tx, task_id, now, status=404)
         current = {c["config_key"]: c for c in doc.get("_configurations", [])}
         for item in body.model_dump(mode="json", exclude_none=True)["configurations"]:
             current[item["config_key"]] = {"config_status": None, **item}
@@ -323,9 +315,8 @@ async def get_configuration(request: Request, task_id: str) -> JSONResponse:
     emu = emulator(request)
     q = query_model(request, ConfigSettingQuery)
     with emu.store.transaction() as tx:
-        doc = _task_or_404(tx, task_id, emu.now())
+        doc = views.require_task(tx, task_id, emu.now(), status=404)
     items = [c for c in doc.get("_configurations", []) if q.config_key in (None, c["config_key"])]
-    kind = "WINDOWS_BLOCK" if doc["os_type"] == "WINDOWS" else (
-        "LINUX_FILE" if doc["type"] == "MIGRATE_FILE" else "LINUX_BLOCK")
-    return respond(ConfigSettingResponse, {"task_id": task_id, "migrate_type": f"{kind}_MIGRATE",
+    return respond(ConfigSettingResponse, {"task_id": task_id,
+                                           "migrate_type": f"{lifecycle.block_kind(doc)}_MIGRATE",
                                            "configurations": items})

@@ -57,10 +57,18 @@ def all_tasks(tx: Tx, now: int) -> list[Doc]:
     return docs
 
 
-def require_task(tx: Tx, task_id: str, now: int) -> Doc:
+def require_task(tx: Tx, task_id: str, now: int, *, status: int = 400) -> Doc:
+    """The task, or SMS.7703 (HTTP 400, as SMS answers "not found"; 404 where the manual says so)."""
     doc = load_task(tx, task_id, now)
     if doc is None:
-        raise sms_error("SMS.7703", f"task {task_id}")
+        raise sms_error("SMS.7703", f"task {task_id}", status=status)
+    return doc
+
+
+def require_project(tx: Tx, project_id: str) -> Doc:
+    doc = tx.get("migprojects", project_id)
+    if doc is None:
+        raise sms_error("SMS.7301", f"migration project {project_id}")
     return doc
 
 

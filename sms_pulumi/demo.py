@@ -137,7 +137,7 @@ def ensure_passwords(ws: PulumiWorkspace, keys: tuple[str, ...]) -> None:
             ws.set_config(key, secrets.token_urlsafe(12) + "!Aa1", secret=True)
 
 
-def _summary(ws: PulumiWorkspace, url: str) -> str:
+def _summary(ws: PulumiWorkspace) -> str:
     """What the stack holds, and each task's live state read from the emulator just now."""
     from sms_pulumi.api.credentials import ProviderSettings
     from sms_pulumi.api.sms import SmsClient
@@ -181,7 +181,7 @@ def run_demo(*, destroy: bool = False) -> int:
     _say("done")
     print(
         "\nWhat happened: `pulumi up` carried out examples/demo/plan.yaml against the emulator, a local\n"
-        "stand-in for the Huawei Cloud SMS/OMS APIs. " + _summary(ws, url) + "\n\n"
+        "stand-in for the Huawei Cloud SMS/OMS APIs. " + _summary(ws) + "\n\n"
         "Wave 1 is migrating (its tasks keep syncing until the plan says cut_over); wave 2 is prepared\n"
         "and stopped. Look further with:\n"
         "  .venv/bin/sms-pulumi pulumi stack output --json    # outputs again\n"

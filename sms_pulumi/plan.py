@@ -35,7 +35,7 @@ from typing import Any, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sms_pulumi.api.models.common import MigrationType
+from sms_pulumi.api.models.common import MigrationType, field_path
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest
 from sms_pulumi.api.models.oms import CreateTaskGroupRequest
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest
@@ -261,10 +261,7 @@ def _line_of(root: yaml.Node | None, path: tuple[int | str, ...]) -> int | None:
 
 
 def _path_text(loc: tuple[int | str, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(plan)"
+    return field_path(loc) or "(plan)"
 
 
 def load_plan(path: str | Path) -> Plan:

@@ -16,9 +16,9 @@ from typing import Any
 
 import pulumi
 
-from sms_pulumi.api.credentials import ProviderSettings
 from sms_pulumi.lookups import get_source_server
 from sms_pulumi.plan import NodePlan, ObjectStoragePlan, Plan, ServerPlan, WavePlan, load_plan
+from sms_pulumi.resources._provider import settings as provider_settings
 from sms_pulumi.resources.migration_project import MigrationProject
 from sms_pulumi.resources.speed_limit import SpeedLimit
 from sms_pulumi.resources.task import Task, task_status
@@ -44,14 +44,14 @@ def _secret_config(config: pulumi.Config, key: str, where: str) -> pulumi.Output
 
 
 def _server_key(server: ServerPlan) -> str:
-    return (server.name or str(server.ip)).replace(".", "-")
+    return server.label.replace(".", "-")
 
 
 def deploy_plan(plan: Plan | str | Path, *, export: bool = True) -> DeployedPlan:
     """Declare the plan's resources; with `export`, export what a migration engineer wants to see."""
     if not isinstance(plan, Plan):
         plan = load_plan(plan)
-    settings = ProviderSettings.load()
+    settings = provider_settings()
     region = plan.region or settings.region
     project_id = settings.project_id or ""
     config = pulumi.Config()

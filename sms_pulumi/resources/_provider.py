@@ -16,7 +16,7 @@ import contextlib
 import threading
 import time
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -25,6 +25,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, DiffResult, ResourceProvid
 from pulumi.runtime import rpc
 
 from sms_pulumi.api.credentials import ProviderSettings
+from sms_pulumi.api.models.common import field_path
 from sms_pulumi.api.sms import SmsClient
 
 if TYPE_CHECKING:
@@ -124,14 +125,6 @@ def reset_clients() -> None:
 # -- check ----------------------------------------------------------------------------------------
 
 
-def field_path(loc: Iterable[int | str]) -> str:
-    """pydantic's error location as the property path Pulumi shows: `disks[0].size`."""
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
 def validation_failures(model: type[pydantic.BaseModel], values: Mapping[str, Any],
                         prefix: str = "") -> list[CheckFailure]:
     """Validate `values` with a wire model; one CheckFailure per invalid field, naming it.
@@ -171,6 +164,20 @@ def changed_fields(fields: Iterable[Field], olds: Mapping[str, Any], news: Mappi
         elif f.normalise(old) != f.normalise(new):
             changed.append(f)
     return changed
+
+
+def run_state_failures(news: Mapping[str, Any], allowed: Sequence[str]) -> list[CheckFailure]:
+    """Check of the `run_state` and `wait_timeout` inputs that Task and TaskGroup share."""
+    failures = []
+    run_state = news.get("run_state")
+    if run_state is not None and not is_unknown(run_state) and run_state not in allowed:
+        failures.append(CheckFailure("run_state", f"must be one of {', '.join(allowed)}"))
+    timeout = news.get("wait_timeout")
+    if timeout is not None and not is_unknown(timeout) and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+    ):
+        failures.append(CheckFailure("wait_timeout", "must be a positive number of seconds"))
+    return failures
 
 
 class BaseProvider(ResourceProvider):

@@ -60,11 +60,7 @@ class MigrationProjectProvider(BaseProvider):
                 live = client.show_migproject(project_id)
             except NotFoundError:
                 raise ValueError(f"adopt_id: there is no migration project {project_id!r} to adopt") from None
-            _check_isdefault(props, live)
-            client.update_migproject(project_id, _update_request(props, live))
-            if props.get("isdefault") and not live.isdefault:
-                client.set_default_migproject(project_id)
-            return CreateResult(project_id, _outputs(props, client.show_migproject(project_id)))
+            return CreateResult(project_id, _apply(project_id, props, live))
         new_id = create_once(
             f"migration project {request.name!r}",
             lambda: client.create_migproject(request),
@@ -85,13 +81,7 @@ class MigrationProjectProvider(BaseProvider):
         return ReadResult(id_, _outputs(props, live))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        client = sms_client()
-        live = client.show_migproject(id_)
-        _check_isdefault(news, live)
-        client.update_migproject(id_, _update_request(news, live))
-        if news.get("isdefault") and not live.isdefault:
-            client.set_default_migproject(id_)
-        return UpdateResult(_outputs(news, client.show_migproject(id_)))
+        return UpdateResult(_apply(id_, news, sms_client().show_migproject(id_)))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = sms_client()
@@ -109,6 +99,16 @@ class MigrationProjectProvider(BaseProvider):
             client.delete_migproject(id_)
         except NotFoundError:
             return
+
+
+def _apply(project_id: str, props: Mapping[str, Any], live: MigProject) -> dict[str, Any]:
+    """Make an existing project match `props` (an update, or an adoption); its outputs after."""
+    client = sms_client()
+    _check_isdefault(props, live)
+    client.update_migproject(project_id, _update_request(props, live))
+    if props.get("isdefault") and not live.isdefault:
+        client.set_default_migproject(project_id)
+    return _outputs(props, client.show_migproject(project_id))
 
 
 def _check_isdefault(props: Mapping[str, Any], live: MigProject) -> None:

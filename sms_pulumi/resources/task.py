@@ -56,6 +56,7 @@ from sms_pulumi.resources._provider import (
     merge,
     plain,
     project,
+    run_state_failures,
     settings,
     sms_client,
     validation_failures,
@@ -106,14 +107,7 @@ class TaskProvider(BaseProvider):
         if isinstance(name, str) and not name.strip():
             # The wire model allows 0-255 characters, but SMS refuses an empty task name (SMS.7711).
             failures.append(CheckFailure("name", "a task needs a name"))
-        run_state = news.get("run_state")
-        if run_state is not None and not is_unknown(run_state) and run_state not in RUN_STATES:
-            failures.append(CheckFailure("run_state", f"must be one of {', '.join(RUN_STATES)}"))
-        timeout = news.get("wait_timeout")
-        if timeout is not None and not is_unknown(timeout) and (
-            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
-        ):
-            failures.append(CheckFailure("wait_timeout", "must be a positive number of seconds"))
+        failures += run_state_failures(news, RUN_STATES)
         body = _create_body(news, fill=False)
         target = body.get("target_server")
         if (isinstance(target, dict) and not is_unknown(target) and not target.get("vm_id")
@@ -557,13 +551,11 @@ def task_status(task_id: pulumi.Input[str]) -> pulumi.Output[dict[str, Any]]:
     Unlike resource outputs, this changes as the migration progresses (state, progress of the current
     sub-task, target server ID), so it is read on every `pulumi up`, never stored as a resource output.
     """
-    from sms_pulumi.api.credentials import ProviderSettings
-    from sms_pulumi.api.sms import SmsClient
 
     def read(task_id: str) -> dict[str, Any]:
         if pulumi.runtime.is_dry_run():
             return {}
-        return task_progress(SmsClient(ProviderSettings.load()).show_task(task_id))
+        return task_progress(sms_client().show_task(task_id))
 
     return pulumi.Output.from_input(task_id).apply(read)
 

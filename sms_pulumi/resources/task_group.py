@@ -61,6 +61,7 @@ import pydantic
 from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from sms_pulumi.api.errors import OMS_TASK_GROUP_BUSY, ApiError, NotFoundError
+from sms_pulumi.api.models.common import field_path
 from sms_pulumi.api.models.oms import (
     CreateTaskGroupRequest,
     RetryTaskGroupRequest,
@@ -74,10 +75,10 @@ from sms_pulumi.resources._provider import (
     Field,
     changed_fields,
     create_once,
-    field_path,
     is_unknown,
     oms_client,
     plain,
+    run_state_failures,
     validation_failures,
     wait_until,
 )
@@ -176,18 +177,7 @@ class TaskGroupProvider(BaseProvider):
     )
 
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
-        failures = []
-        run_state = news.get("run_state")
-        if run_state is not None and not is_unknown(run_state) and run_state not in RUN_STATES:
-            failures.append(CheckFailure("run_state", f"must be one of {', '.join(RUN_STATES)}"))
-        timeout = news.get("wait_timeout")
-        if timeout is not None and not is_unknown(timeout) and (
-            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
-        ):
-            failures.append(CheckFailure("wait_timeout", "must be a positive number of seconds"))
-        adopt_id = news.get("adopt_id")
-        if adopt_id is not None and not is_unknown(adopt_id) and not (isinstance(adopt_id, str) and adopt_id):
-            failures.append(CheckFailure("adopt_id", "must be a task-group ID"))
+        failures = run_state_failures(news, RUN_STATES)
         for f in validation_failures(CreateTaskGroupRequest, _create_body(news)):
             failures.append(_name_field(f))
         return failures
@@ -243,9 +233,11 @@ class TaskGroupProvider(BaseProvider):
                 )
             live = client.show_task_group(group_id)
         try:
+            fresh: LiveTaskGroup | None = live
             if _policy(props.get("bandwidth_policy")) != _policy(_live_policy(live)):
                 _set_bandwidth(group_id, props)
-            live = _converge(group_id, props)
+                fresh = None
+            live = _converge(group_id, props, fresh)
         except Exception as exc:
             again = "adopts it again" if props.get("adopt_id") else "finds it by its description and buckets"
             raise RuntimeError(
@@ -468,12 +460,14 @@ def _delete_when_accepted(group_id: str, timeout: float | None) -> None:
                describe=lambda _: "busy")
 
 
-def _converge(group_id: str, props: Mapping[str, Any]) -> LiveTaskGroup:
-    """Carry out `run_state`: actions, then waits for the status they lead to."""
+def _converge(group_id: str, props: Mapping[str, Any], live: LiveTaskGroup | None = None) -> LiveTaskGroup:
+    """Carry out `run_state`: actions, then waits for the status they lead to. `live`: the group as
+    just read, if nothing changed it since."""
     client = oms_client()
     wanted = props.get("run_state") or "not_managed"
     timeout = props.get("wait_timeout")
-    live = client.show_task_group(group_id)
+    if live is None:
+        live = client.show_task_group(group_id)
     if wanted == "not_managed":
         return live
     status = _status(live)

@@ -64,8 +64,10 @@ class TemplateProvider(BaseProvider):
              for t in client.find_templates_by_name(spec.name)],
         )
         if template_id:
-            _adoptable(template_id)
-            client.update_template(template_id, UpdateTemplateRequest(template=spec))
+            try:  # SMS.7101 (not found) is documented for update as for show
+                client.update_template(template_id, UpdateTemplateRequest(template=spec))
+            except NotFoundError:
+                raise ValueError(f"adopt_id: there is no template {template_id!r} to adopt") from None
             return CreateResult(template_id, _outputs(props, client.show_template(template_id), template_id))
         template_id = create_once(
             f"template {spec.name!r}",
@@ -96,13 +98,6 @@ class TemplateProvider(BaseProvider):
             sms_client().delete_template(id_)
         except NotFoundError:
             return
-
-
-def _adoptable(template_id: str) -> None:
-    try:
-        sms_client().show_template(template_id)
-    except NotFoundError:
-        raise ValueError(f"adopt_id: there is no template {template_id!r} to adopt") from None
 
 
 def _spec(props: Mapping[str, Any]) -> dict[str, Any]:

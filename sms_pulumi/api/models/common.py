@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -85,6 +85,14 @@ def check_window_order(start: str, end: str) -> None:
             f"window {start}-{end} must end after it starts; "
             "split a window that crosses midnight in two (e.g. 22:00-23:59 and 00:00-06:00)"
         )
+
+
+def field_path(loc: Iterable[int | str]) -> str:
+    """pydantic's error location as a property path (`disks[0].size`): for Pulumi and plan errors."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
 
 
 def server_default(value: Any) -> dict[str, Any]:

@@ -93,15 +93,20 @@ class PulumiWorkspace:
         check: bool = True,
         timeout: float | None = 1800,
         stream: bool = False,
+        input: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """Run `pulumi ARGS` in the project directory; raise PulumiCommandError on failure if check."""
+        """Run `pulumi ARGS` in the project directory; raise PulumiCommandError on failure if check.
+
+        `input` goes to pulumi's stdin: the way secrets are passed (never argv, which `ps` shows)."""
         argv = [str(pulumi_bin_dir() / "pulumi"), *args]
         if stream:
-            proc = subprocess.run(argv, cwd=self.project_dir, env=self.env(), text=True, timeout=timeout)
+            proc = subprocess.run(argv, cwd=self.project_dir, env=self.env(), text=True, timeout=timeout,
+                                  input=input)
             result = subprocess.CompletedProcess(argv, proc.returncode, "", "")
         else:
             result = subprocess.run(
-                argv, cwd=self.project_dir, env=self.env(), text=True, capture_output=True, timeout=timeout
+                argv, cwd=self.project_dir, env=self.env(), text=True, capture_output=True, timeout=timeout,
+                input=input,
             )
         if check and result.returncode != 0:
             raise PulumiCommandError(args, result.returncode, result.stdout or "", result.stderr or "")
@@ -124,11 +129,9 @@ class PulumiWorkspace:
         self.run("stack", "init", self.stack, "--non-interactive")
 
     def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
-        # The value goes through stdin-free argv only when it is not a secret.
+        # A secret value goes through stdin; only a plain one is put on argv.
         if secret:
-            argv = [str(pulumi_bin_dir() / "pulumi"), "config", "set", "--secret", key, "--stack", self.stack]
-            subprocess.run(argv, cwd=self.project_dir, env=self.env(), input=value, text=True,
-                           capture_output=True, check=True)
+            self.run("config", "set", "--secret", key, "--stack", self.stack, input=value)
         else:
             self.run("config", "set", key, value, "--stack", self.stack)
 

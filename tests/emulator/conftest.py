@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
@@ -24,47 +22,32 @@ def _http_config() -> HttpConfig:
     return config
 
 
-@pytest.fixture
-def sms(emulator: EmulatorServer, emulator_credentials: Any) -> SmsClient:
-    # SmsClient 3.1.219 accepts only BasicCredentials; with a project ID it never calls IAM.
+C = TypeVar("C", SmsClient, OmsClient)
+
+
+def _sdk_client(client_class: type[C], emulator: EmulatorServer, emulator_credentials: Any) -> C:
+    # The SDK clients (3.1.219) accept only BasicCredentials here; with a project ID they never call IAM.
     creds = BasicCredentials(
         emulator_credentials.access_key, emulator_credentials.secret_key, emulator_credentials.project_id
     )
-    return (
-        SmsClient.new_builder()
+    client: C = (
+        client_class.new_builder()
         .with_http_config(_http_config())
         .with_credentials(creds)
         .with_endpoints([emulator.url])
         .build()
     )
+    return client
+
+
+@pytest.fixture
+def sms(emulator: EmulatorServer, emulator_credentials: Any) -> SmsClient:
+    return _sdk_client(SmsClient, emulator, emulator_credentials)
 
 
 @pytest.fixture
 def oms(emulator: EmulatorServer, emulator_credentials: Any) -> OmsClient:
-    creds = BasicCredentials(
-        emulator_credentials.access_key, emulator_credentials.secret_key, emulator_credentials.project_id
-    )
-    return (
-        OmsClient.new_builder()
-        .with_http_config(_http_config())
-        .with_credentials(creds)
-        .with_endpoints([emulator.url])
-        .build()
-    )
-
-
-def wait_for(
-    probe: Callable[[], T], until: Callable[[T], bool], timeout: float = 15.0, interval: float = 0.02
-) -> T:
-    """Poll ``probe`` until ``until(value)``; fail with the last value after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if until(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not reached within {timeout}s; last value: {value!r}")
-        time.sleep(interval)
+    return _sdk_client(OmsClient, emulator, emulator_credentials)
 
 
 def source_id(sms: SmsClient, name: str) -> str:
@@ -75,9 +58,6 @@ def source_id(sms: SmsClient, name: str) -> str:
     return str(servers[0].id)
 
 
-def as_dict(model: Any) -> dict[str, Any]:
-    result: dict[str, Any] = model.to_dict()
-    return result
 
 
 def signed_request(

@@ -10,8 +10,9 @@ from huaweicloudsdksms.v3 import SmsClient
 from huaweicloudsdksms.v3 import model as sm
 
 from sms_pulumi.emulator.server import EmulatorServer
+from tests.polling import wait_for
 
-from .conftest import source_id, wait_for
+from .conftest import source_id
 from .test_sdk_conformance import _task_body
 
 

@@ -77,28 +77,16 @@ class RecordingWorkspace(PulumiWorkspace):
         check: bool = True,
         timeout: float | None = 1800,
         stream: bool = False,
+        input: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         started = time.monotonic()
-        result = super().run(*args, check=False, timeout=timeout)  # captured: the transcript needs it
+        # Captured (never streamed): the transcript needs the output.
+        result = super().run(*args, check=False, timeout=timeout, input=input)
         self.transcript.append(CommandRecord(list(args), result.returncode, result.stdout or "",
                                              result.stderr or "", time.monotonic() - started))
         if check and result.returncode != 0:
             raise PulumiCommandError(args, result.returncode, result.stdout or "", result.stderr or "")
         return result
-
-    def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
-        if not secret:
-            self.run("config", "set", key, value, "--stack", self.stack)
-            return
-        # The secret goes through stdin, never argv (argv would show in `ps` and in our transcript).
-        argv = [str(pulumi_bin_dir() / "pulumi"), "config", "set", "--secret", key, "--stack", self.stack]
-        started = time.monotonic()
-        result = subprocess.run(argv, cwd=self.project_dir, env=self.env(), input=value, text=True,
-                                capture_output=True)
-        self.transcript.append(CommandRecord(["config", "set", "--secret", key], result.returncode,
-                                             result.stdout, result.stderr, time.monotonic() - started))
-        if result.returncode != 0:
-            raise PulumiCommandError(argv[1:], result.returncode, result.stdout, result.stderr)
 
     def spawn(self, *args: str, log_dir: Path) -> SpawnedCommand:
         """Start `pulumi ARGS` in a new session (its own process group), output to files."""
@@ -119,11 +107,6 @@ class RecordingWorkspace(PulumiWorkspace):
         roots = [self.state_dir / "backend", self.state_dir / "home"]
         return sorted(p for root in roots for p in root.rglob("*") if p.is_file())
 
-    def checkpoint(self) -> dict[str, Any]:
-        """The stack's checkpoint as the file backend stores it (pending operations included)."""
-        [path] = (self.state_dir / "backend").glob(f".pulumi/stacks/**/{self.stack}.json")
-        data: dict[str, Any] = json.loads(path.read_text())
-        return data
 
 
 @dataclass
@@ -447,9 +430,3 @@ def first_api_request(emulator_admin: AdminClient, since: int, timeout: float = 
 def last_seq(emulator_admin: AdminClient) -> int:
     entries = emulator_admin.requests(with_list=True)["requests"]
     return max((int(e["seq"]) for e in entries), default=0)
-
-
-def no_changes(ws: RecordingWorkspace) -> dict[str, int]:
-    """The preview's change summary, for `assert set(summary) == {"same"}`."""
-    summary: dict[str, int] = ws.preview_json()["changeSummary"]
-    return summary

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -83,14 +82,3 @@ def api_requests(emulator: EmulatorServer) -> dict[str, int]:
 def live(emulator: EmulatorServer, kind: str, id_: str) -> dict[str, Any] | None:
     found = [o for o in emulator.admin.objects()[kind] if o["id"] == id_]
     return found[0] if found else None
-
-
-def wait_for(probe: Callable[[], T], until: Callable[[T], bool], timeout: float = 30.0) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if until(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {timeout}s; last value: {value!r}")
-        time.sleep(0.05)

@@ -13,6 +13,7 @@ from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.resources._provider import UNKNOWN
 from sms_pulumi.resources.speed_limit import SpeedLimitProvider
 from sms_pulumi.resources.task import TaskProvider
+from tests.polling import wait_for
 from tests.resources.helpers import (
     PROVIDER_KEY,
     api_requests,
@@ -22,7 +23,6 @@ from tests.resources.helpers import (
     engine,
     read,
     update,
-    wait_for,
 )
 
 P = SpeedLimitProvider
@@ -121,6 +121,6 @@ def test_a_vanished_task_takes_its_rules_with_it(
 ) -> None:
     created = create(P(), {"task_id": task_id, "rules": OFFICE})
     sms.delete_task(task_id)
-    wait_for(lambda: provider_env.admin.objects()["tasks"], lambda t: t == [])
+    wait_for(lambda: provider_env.admin.objects()["tasks"], lambda t: t == [], timeout=30)
     assert read(P(), task_id, created.outs) == (None, {})
     P().delete(task_id, created.outs)  # nothing left to clear

@@ -19,6 +19,7 @@ from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.resources._provider import UNKNOWN, WaitFailed, WaitTimeout
 from sms_pulumi.resources.task import TaskProvider, effective_run_state
 from sms_pulumi.resources.template import TemplateProvider
+from tests.polling import wait_for
 from tests.resources.helpers import (
     PROVIDER_KEY,
     api_requests,
@@ -28,7 +29,6 @@ from tests.resources.helpers import (
     engine,
     read,
     update,
-    wait_for,
 )
 
 P = TaskProvider
@@ -340,7 +340,8 @@ def test_a_task_paused_during_a_wait_ends_the_wait(provider_env: EmulatorServer,
     created = create(P(), props(sms, run_state="running"))
 
     def pause_soon() -> None:
-        wait_for(lambda: api_requests(provider_env).get("GET /v3/tasks/{task_id}", 0), lambda n: n > 6)
+        wait_for(lambda: api_requests(provider_env).get("GET /v3/tasks/{task_id}", 0), lambda n: n > 6,
+                 timeout=30)
         sms.task_action(created.id, TaskAction.STOP)
 
     pauser = threading.Thread(target=pause_soon)
@@ -438,7 +439,7 @@ def test_read_of_a_vanished_task_drops_it(provider_env: EmulatorServer, sms: Sms
     created = create(P(), props(sms))
     sms.delete_task(created.id)
     assert read(P(), created.id, created.outs) == (None, {}), "a task being deleted is gone"
-    wait_for(lambda: tasks(provider_env), lambda t: t == [])
+    wait_for(lambda: tasks(provider_env), lambda t: t == [], timeout=30)
     assert read(P(), created.id, created.outs) == (None, {})
 
 

@@ -13,7 +13,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pytest
@@ -37,9 +37,6 @@ from sms_pulumi.resources.task_group import (
     effective_run_state,
 )
 
-if TYPE_CHECKING:
-    pass
-
 S = TaskGroupStatus
 MiB = 1024 * 1024
 
@@ -52,13 +49,7 @@ KEYS = (SRC_AK, SRC_SK, DST_AK, DST_SK)
 
 
 @pytest.fixture
-def env(provider_env: EmulatorServer) -> EmulatorServer:
-    """The provider process's environment (tests/resources/conftest.py: emulator, fresh clients)."""
-    return provider_env
-
-
-@pytest.fixture
-def oms(env: EmulatorServer) -> OmsClient:
+def oms(provider_env: EmulatorServer) -> OmsClient:
     """A client of our own, acting "outside Pulumi" (the console)."""
     return OmsClient(ProviderSettings.load())
 
@@ -145,9 +136,9 @@ def assert_no_diff(provider: TaskGroupProvider, group_id: str | None, outs: dict
 # -- check ----------------------------------------------------------------------------------------
 
 
-def test_check_names_each_invalid_field_and_calls_nothing(env: EmulatorServer) -> None:
+def test_check_names_each_invalid_field_and_calls_nothing(provider_env: EmulatorServer) -> None:
     provider = Provider()
-    env.admin.clear_requests()
+    provider_env.admin.clear_requests()
     bad = props(
         bandwidth_policy=[{"start": "08:00", "end": "18:00", "max_bandwidth": 10.0}],
         run_state="stopped",
@@ -176,7 +167,7 @@ def test_check_names_each_invalid_field_and_calls_nothing(env: EmulatorServer) -
     assert provider.check({}, props()).failures == []
     assert provider.check({}, props(dst_node=UNKNOWN, run_state=UNKNOWN)).failures == []
     # None of this reached the API.
-    counts = env.admin.requests()["counts"]
+    counts = provider_env.admin.requests()["counts"]
     assert not [k for k in counts if "/_emulator/" not in k], counts
 
 
@@ -237,7 +228,7 @@ def test_run_state_read_back() -> None:
 # -- create / read / update -----------------------------------------------------------------------
 
 
-def test_create_read_and_bandwidth_update_in_place(env: EmulatorServer, oms: OmsClient) -> None:
+def test_create_read_and_bandwidth_update_in_place(provider_env: EmulatorServer, oms: OmsClient) -> None:
     provider = Provider()
     inputs = props()
     created = provider.create(inputs)
@@ -245,13 +236,13 @@ def test_create_read_and_bandwidth_update_in_place(env: EmulatorServer, oms: Oms
     outs = created.outs
     assert outs["run_state"] == "running"
     assert outs["src_node"]["bucket"] == "dc-east-static"
-    [live] = live_groups(env)
+    [live] = live_groups(provider_env)
     assert outs["src_node"]["cloud_type"] == live["src_node"]["cloud_type"]  # as OMS reports it
     assert outs["dst_node"]["save_prefix"] == "migrated/"
     assert outs["bandwidth_policy"] == [{"start": "00:00", "end": "23:59", "max_bandwidth": MiB}]
     assert outs["task_type"] is None and outs["enable_restore"] is None  # not managed
     assert_no_diff(provider, group_id, outs, inputs)
-    [live] = live_groups(env)
+    [live] = live_groups(provider_env)
     assert live["group_id"] == group_id and live["description"] == "static-assets"
     assert live["enable_metadata_migration"] is True and live["consistency_check"] == "crc64"
 
@@ -260,7 +251,7 @@ def test_create_read_and_bandwidth_update_in_place(env: EmulatorServer, oms: Oms
     assert read.outs == outs
     assert_no_diff(provider, group_id, read.outs, inputs)
 
-    env.admin.clear_requests()
+    provider_env.admin.clear_requests()
     faster = props(bandwidth_policy=[
         {"start": "00:00", "end": "08:00", "max_bandwidth": 100.0 * MiB},
         {"start": "08:00", "end": "23:59", "max_bandwidth": 2.0 * MiB},
@@ -270,10 +261,10 @@ def test_create_read_and_bandwidth_update_in_place(env: EmulatorServer, oms: Oms
     updated = provider.update(group_id, read.outs, faster)
     assert updated.outs
     assert updated.outs["bandwidth_policy"][1] == {"start": "08:00", "end": "23:59", "max_bandwidth": 2 * MiB}
-    counts = requests(env)
+    counts = requests(provider_env)
     assert counts.get("PUT /v2/{project_id}/taskgroups/{group_id}/update") == 1, counts
     assert not any(k.startswith(("POST", "DELETE")) for k in counts), counts
-    [live] = live_groups(env)
+    [live] = live_groups(provider_env)
     assert live["group_id"] == group_id and len(live["bandwidth_policy"]) == 2
     assert_no_diff(provider, group_id, updated.outs, faster)
 
@@ -285,7 +276,7 @@ def test_create_read_and_bandwidth_update_in_place(env: EmulatorServer, oms: Oms
     assert_no_diff(provider, group_id, cleared.outs, unlimited)
 
 
-def test_bandwidth_changed_outside_pulumi_is_drift(env: EmulatorServer, oms: OmsClient) -> None:
+def test_bandwidth_changed_outside_pulumi_is_drift(provider_env: EmulatorServer, oms: OmsClient) -> None:
     provider = Provider()
     inputs = props()
     created = provider.create(inputs)
@@ -300,7 +291,7 @@ def test_bandwidth_changed_outside_pulumi_is_drift(env: EmulatorServer, oms: Oms
     assert oms.show_task_group(created.id).bandwidth_policy[0].max_bandwidth == MiB  # type: ignore[index]
 
 
-def test_pause_and_resume(env: EmulatorServer, oms: OmsClient) -> None:
+def test_pause_and_resume(provider_env: EmulatorServer, oms: OmsClient) -> None:
     provider = Provider()
     inputs = props()
     created = provider.create(inputs)
@@ -314,10 +305,10 @@ def test_pause_and_resume(env: EmulatorServer, oms: OmsClient) -> None:
     assert_no_diff(provider, group_id, provider.read(group_id, paused.outs).outs, paused_inputs)
 
     # Resumed through Pulumi: start, with the keys again.
-    env.admin.clear_requests()
+    provider_env.admin.clear_requests()
     resumed = provider.update(group_id, paused.outs, inputs)
     assert resumed.outs["run_state"] == "running"
-    assert requests(env).get("PUT /v2/{project_id}/taskgroups/{group_id}/start") == 1
+    assert requests(provider_env).get("PUT /v2/{project_id}/taskgroups/{group_id}/start") == 1
     assert oms.show_task_group(group_id).status_enum in {S.EXECUTING, S.MONITORING}
 
     # Paused outside Pulumi: refresh shows "paused", up resumes it.
@@ -333,18 +324,18 @@ def test_pause_and_resume(env: EmulatorServer, oms: OmsClient) -> None:
     assert provider.read(group_id, read.outs).outs["run_state"] == "running"
 
 
-def test_created_paused(env: EmulatorServer, oms: OmsClient) -> None:
+def test_created_paused(provider_env: EmulatorServer, oms: OmsClient) -> None:
     created = Provider().create(props(run_state="paused"))
     assert created.outs["run_state"] == "paused"
     assert oms.show_task_group(created.id).status_enum == S.PAUSED
 
 
-def test_natural_progress_is_not_drift(env: EmulatorServer, oms: OmsClient) -> None:
+def test_natural_progress_is_not_drift(provider_env: EmulatorServer, oms: OmsClient) -> None:
     provider = Provider()
     inputs = props(bandwidth_policy=None)  # 50 MiB/s: minutes of emulator time
     created = provider.create(inputs)
     seen = set()
-    env.admin.clock(speed=5000)
+    provider_env.admin.clock(speed=5000)
     deadline = time.monotonic() + 30
     while (status := oms.show_task_group(created.id).status_enum) != S.COMPLETED:
         assert time.monotonic() < deadline, status
@@ -359,12 +350,12 @@ def test_natural_progress_is_not_drift(env: EmulatorServer, oms: OmsClient) -> N
     assert seen & {S.EXECUTING, S.MONITORING}, seen
 
 
-def test_failed_group_is_retried(env: EmulatorServer, oms: OmsClient) -> None:
+def test_failed_group_is_retried(provider_env: EmulatorServer, oms: OmsClient) -> None:
     provider = Provider()
     inputs = props()
     created = provider.create(inputs)
     wait_status(oms, created.id, {S.MONITORING})
-    env.admin.fail_taskgroup(created.id, error_msg="source bucket throttled")
+    provider_env.admin.fail_taskgroup(created.id, error_msg="source bucket throttled")
     assert oms.show_task_group(created.id).status_enum == S.MIGRATE_FAILED
 
     read = provider.read(created.id, created.outs)
@@ -372,28 +363,28 @@ def test_failed_group_is_retried(env: EmulatorServer, oms: OmsClient) -> None:
     diff = provider.diff(created.id, read.outs, inputs)
     assert diff.changes is True and diff.replaces == []
 
-    env.admin.clear_requests()
+    provider_env.admin.clear_requests()
     retried = provider.update(created.id, read.outs, inputs)
     assert retried.outs["run_state"] == "running"
-    assert requests(env).get("PUT /v2/{project_id}/taskgroups/{group_id}/retry") == 1
+    assert requests(provider_env).get("PUT /v2/{project_id}/taskgroups/{group_id}/retry") == 1
     live = oms.show_task_group(created.id)
     assert live.status_enum in {S.EXECUTING, S.MONITORING} and not live.error_reason
     assert_no_diff(provider, created.id, provider.read(created.id, retried.outs).outs, inputs)
 
 
-def test_failed_group_satisfies_a_paused_wish(env: EmulatorServer, oms: OmsClient) -> None:
+def test_failed_group_satisfies_a_paused_wish(provider_env: EmulatorServer, oms: OmsClient) -> None:
     """Nothing is copying either way: no perpetual diff, no action."""
     provider = Provider()
     created = provider.create(props(run_state="paused"))
     oms.start_task_group(created.id, StartTaskGroupRequest(dst_ak=DST_AK, dst_sk=DST_SK,
                                                            src_ak=SRC_AK, src_sk=SRC_SK))
-    env.admin.fail_taskgroup(created.id, error_msg="destination bucket full")
+    provider_env.admin.fail_taskgroup(created.id, error_msg="destination bucket full")
     read = provider.read(created.id, created.outs)
     assert read.outs["run_state"] == "paused"  # for a "paused" wish, a failed group is at rest
     assert_no_diff(provider, created.id, read.outs, props(run_state="paused"))
 
 
-def test_errors_never_quote_keys(env: EmulatorServer) -> None:
+def test_errors_never_quote_keys(provider_env: EmulatorServer) -> None:
     from sms_pulumi.resources.task_group import _validated
 
     with pytest.raises(ValueError) as failure:
@@ -402,33 +393,37 @@ def test_errors_never_quote_keys(env: EmulatorServer) -> None:
     assert not [k for k in KEYS if k in str(failure.value)]
 
 
-def test_waits_are_bounded_and_a_failed_create_is_found_again(env: EmulatorServer, oms: OmsClient) -> None:
-    env.admin.clock(speed=1)  # pausing takes 5 s of emulator time, now real time
+def test_waits_are_bounded_and_a_failed_create_is_found_again(
+    provider_env: EmulatorServer, oms: OmsClient
+) -> None:
+    provider_env.admin.clock(speed=1)  # pausing takes 5 s of emulator time, now real time
     with pytest.raises(RuntimeError) as failure:
         Provider().create(props(run_state="paused", wait_timeout=0.3))
     message = str(failure.value)
     assert "gave up waiting" in message and "PAUSING" in message and "finds it by its description" in message
-    [group] = live_groups(env)
+    [group] = live_groups(provider_env)
     # The next attempt (nothing was recorded in the state) manages that group, no second POST.
-    env.admin.clock(speed=200)
-    env.admin.clear_requests()
+    provider_env.admin.clock(speed=200)
+    provider_env.admin.clear_requests()
     created = Provider().create(props(run_state="paused"))
     assert created.id == group["group_id"] and created.outs["run_state"] == "paused"
-    assert "POST /v2/{project_id}/taskgroups" not in requests(env)
-    assert len(live_groups(env)) == 1
+    assert "POST /v2/{project_id}/taskgroups" not in requests(provider_env)
+    assert len(live_groups(provider_env)) == 1
 
 
 # -- delete ---------------------------------------------------------------------------------------
 
 
-def test_delete_stops_a_running_group_and_waits_until_it_is_gone(env: EmulatorServer, oms: OmsClient) -> None:
+def test_delete_stops_a_running_group_and_waits_until_it_is_gone(
+    provider_env: EmulatorServer, oms: OmsClient
+) -> None:
     provider = Provider()
     created = provider.create(props())
     wait_status(oms, created.id, {S.MONITORING})
-    env.admin.clear_requests()
+    provider_env.admin.clear_requests()
     provider.delete(created.id, created.outs)
-    assert live_groups(env) == []
-    log = [f"{r['method']} {r['route']}" for r in env.admin.requests(with_list=True)["requests"]
+    assert live_groups(provider_env) == []
+    log = [f"{r['method']} {r['route']}" for r in provider_env.admin.requests(with_list=True)["requests"]
            if "taskgroups" in (r["route"] or "")]
     writes = [r for r in log if not r.startswith("GET")]
     assert writes == ["PUT /v2/{project_id}/taskgroups/{group_id}/stop",
@@ -441,16 +436,18 @@ def test_delete_stops_a_running_group_and_waits_until_it_is_gone(env: EmulatorSe
     assert read.id is None and read.outs == {}
 
 
-def test_delete_of_a_paused_group(env: EmulatorServer) -> None:
+def test_delete_of_a_paused_group(provider_env: EmulatorServer) -> None:
     provider = Provider()
     created = provider.create(props(run_state="paused"))
-    env.admin.clear_requests()
+    provider_env.admin.clear_requests()
     provider.delete(created.id, created.outs)
-    assert live_groups(env) == []
-    assert "PUT /v2/{project_id}/taskgroups/{group_id}/stop" not in requests(env)
+    assert live_groups(provider_env) == []
+    assert "PUT /v2/{project_id}/taskgroups/{group_id}/stop" not in requests(provider_env)
 
 
-def test_group_being_deleted_outside_pulumi_reads_as_gone(env: EmulatorServer, oms: OmsClient) -> None:
+def test_group_being_deleted_outside_pulumi_reads_as_gone(
+    provider_env: EmulatorServer, oms: OmsClient
+) -> None:
     provider = Provider()
     created = provider.create(props(run_state="paused"))
     oms.delete_task_group(created.id)
@@ -461,25 +458,27 @@ def test_group_being_deleted_outside_pulumi_reads_as_gone(env: EmulatorServer, o
 # -- no duplicates, adoption ----------------------------------------------------------------------
 
 
-def test_lost_create_response_does_not_duplicate(env: EmulatorServer) -> None:
-    env.admin.add_fault("POST /v2/*/taskgroups", drop_rate=1.0, drop_mode="after", count=1)
+def test_lost_create_response_does_not_duplicate(provider_env: EmulatorServer) -> None:
+    provider_env.admin.add_fault("POST /v2/*/taskgroups", drop_rate=1.0, drop_mode="after", count=1)
     created = Provider().create(props())
-    groups = live_groups(env)
+    groups = live_groups(provider_env)
     assert [g["group_id"] for g in groups] == [created.id]
-    counts = requests(env)
+    counts = requests(provider_env)
     assert counts.get("POST /v2/{project_id}/taskgroups") == 1, counts
 
 
-def test_group_left_by_an_interrupted_run_is_found_again(env: EmulatorServer, oms: OmsClient) -> None:
+def test_group_left_by_an_interrupted_run_is_found_again(
+    provider_env: EmulatorServer, oms: OmsClient
+) -> None:
     """Create records nothing if it fails after the POST: the next attempt manages that group."""
     inputs = props()
     body = CreateTaskGroupRequest.model_validate(
         {k: _provider.plain(v) for k, v in inputs.items() if k not in ("run_state", "wait_timeout")})
     existing = oms.create_task_group(body).group_id
-    env.admin.clear_requests()
+    provider_env.admin.clear_requests()
     created = Provider().create(inputs)
     assert created.id == existing
-    assert "POST /v2/{project_id}/taskgroups" not in requests(env)
+    assert "POST /v2/{project_id}/taskgroups" not in requests(provider_env)
     # Another description is another group.
     other = Provider().create(props(description="static-assets-2"))
     assert other.id != existing
@@ -489,7 +488,7 @@ def test_group_left_by_an_interrupted_run_is_found_again(env: EmulatorServer, om
         Provider().create(inputs)
 
 
-def test_adopt_existing_group(env: EmulatorServer, oms: OmsClient) -> None:
+def test_adopt_existing_group(provider_env: EmulatorServer, oms: OmsClient) -> None:
     inputs = props()
     body = CreateTaskGroupRequest.model_validate(
         {k: _provider.plain(v) for k, v in inputs.items() if k not in ("run_state", "wait_timeout")}
@@ -499,10 +498,10 @@ def test_adopt_existing_group(env: EmulatorServer, oms: OmsClient) -> None:
     oms.stop_task_group(group_id)
     provider = Provider()
     adopted_inputs = props(description="made in the console", adopt_id=group_id)
-    env.admin.clear_requests()
+    provider_env.admin.clear_requests()
     created = provider.create(adopted_inputs)
     assert created.id == group_id
-    counts = requests(env)
+    counts = requests(provider_env)
     assert "POST /v2/{project_id}/taskgroups" not in counts
     assert counts.get("PUT /v2/{project_id}/taskgroups/{group_id}/update") == 1  # bandwidth applied
     assert created.outs["run_state"] == "running"  # resumed
@@ -516,7 +515,7 @@ def test_adopt_existing_group(env: EmulatorServer, oms: OmsClient) -> None:
 # -- secrets --------------------------------------------------------------------------------------
 
 
-def test_keys_are_kept_for_resume_but_never_sent_back_or_stored_by_oms(env: EmulatorServer) -> None:
+def test_keys_are_kept_for_resume_but_never_sent_back_or_stored_by_oms(provider_env: EmulatorServer) -> None:
     provider = Provider()
     created = provider.create(props())
     outs = created.outs
@@ -527,14 +526,14 @@ def test_keys_are_kept_for_resume_but_never_sent_back_or_stored_by_oms(env: Emul
     elsewhere = {k: v for k, v in outs.items() if k not in ("src_node", "dst_node")}
     elsewhere["src_node"] = {k: v for k, v in outs["src_node"].items() if k not in SECRET_FIELDS["src_node"]}
     elsewhere["dst_node"] = {k: v for k, v in outs["dst_node"].items() if k not in SECRET_FIELDS["dst_node"]}
-    text = json.dumps(elsewhere) + json.dumps(env.admin.objects())
+    text = json.dumps(elsewhere) + json.dumps(provider_env.admin.objects())
     assert not [k for k in KEYS if k in text]
     # Rotated keys: stored for the next resume, nothing sent to OMS.
     rotated = with_node(props(), "src_node", ak="NEWAK" + secrets.token_hex(4), sk="newsk")
-    env.admin.clear_requests()
+    provider_env.admin.clear_requests()
     updated = provider.update(created.id, outs, rotated)
     assert updated.outs["src_node"]["ak"] == rotated["src_node"]["ak"]
-    assert not [k for k in requests(env) if not k.startswith("GET")]
+    assert not [k for k in requests(provider_env) if not k.startswith("GET")]
 
 
 def test_keys_are_wrapped_as_secrets_one_by_one() -> None:

@@ -151,10 +151,6 @@ class Credentials:
         register_secret(self.secret_key)
         register_secret(self.security_token)
 
-    @property
-    def is_temporary(self) -> bool:
-        return bool(self.security_token)
-
     def __repr__(self) -> str:
         token = ", security_token=***" if self.security_token else ""
         return (
@@ -166,26 +162,6 @@ class Credentials:
 
     def __reduce__(self) -> NoReturn:
         _no_pickle(self)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Credentials:
-        """From ``HW_ACCESS_KEY``, ``HW_SECRET_KEY``, ``HW_SECURITY_TOKEN``, ``HW_PROJECT_ID``,
-        ``HW_REGION_NAME``. Raises ConfigurationError when the AK or SK is missing."""
-        from sms_pulumi.api.errors import ConfigurationError
-
-        env = os.environ if env is None else env
-        ak = (env.get("HW_ACCESS_KEY") or "").strip()
-        sk = (env.get("HW_SECRET_KEY") or "").strip()
-        if not ak or not sk:
-            missing = [name for name, v in (("HW_ACCESS_KEY", ak), ("HW_SECRET_KEY", sk)) if not v]
-            raise ConfigurationError(f"missing credentials: set {' and '.join(missing)}")
-        return cls(
-            access_key=ak,
-            secret_key=sk,
-            security_token=(env.get("HW_SECURITY_TOKEN") or "").strip() or None,
-            project_id=(env.get("HW_PROJECT_ID") or "").strip() or None,
-            region=(env.get("HW_REGION_NAME") or "").strip() or DEFAULT_REGION,
-        )
 
 
 @dataclass(frozen=True)

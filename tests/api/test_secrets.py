@@ -125,6 +125,7 @@ def test_redact_patterns() -> None:
 
 
 def test_credentials_from_env() -> None:
+    """The HW_* variables make the credentials (ProviderSettings.load is the one reader of them)."""
     env = {
         "HW_ACCESS_KEY": "AK1",
         "HW_SECRET_KEY": "SK1-secret",
@@ -132,7 +133,8 @@ def test_credentials_from_env() -> None:
         "HW_PROJECT_ID": "proj",
         "HW_REGION_NAME": "ap-southeast-1",
     }
-    creds = Credentials.from_env(env)
+    creds = ProviderSettings.load({}, env).credentials
+    assert creds is not None
     assert (creds.access_key, creds.secret_key, creds.security_token, creds.project_id, creds.region) == (
         "AK1",
         "SK1-secret",
@@ -140,9 +142,8 @@ def test_credentials_from_env() -> None:
         "proj",
         "ap-southeast-1",
     )
-    assert creds.is_temporary
     with pytest.raises(ConfigurationError, match="HW_SECRET_KEY"):
-        Credentials.from_env({"HW_ACCESS_KEY": "AK1"})
+        ProviderSettings.load({}, {"HW_ACCESS_KEY": "AK1"})
 
 
 def test_settings_precedence_and_endpoints() -> None:

@@ -51,16 +51,7 @@ def stack(
             project_dir=project,
             state_dir=tmp_path / f"{name}-state",
             stack="test",
-            extra_env={
-                "HW_ACCESS_KEY": emulator_credentials.access_key,
-                "HW_SECRET_KEY": emulator_credentials.secret_key,
-                "HW_PROJECT_ID": emulator_credentials.project_id,
-                "HW_REGION_NAME": "cn-north-4",
-                "HW_SMS_ENDPOINT": emulator.url,
-                "HW_OMS_ENDPOINT": emulator.url,
-                "HW_POLL_INTERVAL": "0.2",
-                "HW_WAIT_TIMEOUT": "120",
-            },
+            extra_env=emulator_credentials.env(emulator.url, poll_interval="0.2", wait_timeout="120"),
         )
         ws.ensure_stack()
         for key, value in (config or {}).items():

@@ -121,10 +121,7 @@ def test_task_group_lifecycle(
     assert live["group_id"] == new_id and live["dst_node"]["bucket"] == "media-cn4-archive"
 
     # Paused in OMS directly (the console): refresh shows the drift, up resumes the group.
-    oms = OmsClient(ProviderSettings.load(env={
-        "HW_ACCESS_KEY": emulator_credentials.access_key, "HW_SECRET_KEY": emulator_credentials.secret_key,
-        "HW_PROJECT_ID": emulator_credentials.project_id, "HW_OMS_ENDPOINT": emulator.url,
-    }))
+    oms = OmsClient(ProviderSettings.load(env=emulator_credentials.env(emulator.url)))
     oms.stop_task_group(new_id)
     deadline = time.monotonic() + 30
     while oms.show_task_group(new_id).status_enum != S.PAUSED:

@@ -34,8 +34,7 @@ from typing import Any
 
 from sms_pulumi.emulator.server import AdminClient
 from sms_pulumi.pulumi_cli import PulumiCommandError, PulumiWorkspace, pulumi_bin_dir
-
-REGION = "cn-north-4"
+from tests.conftest import emulator_env
 
 #: Emulator kinds and the pulumi resource types whose IDs are those objects' IDs.
 KIND_OF_TYPE = {
@@ -196,19 +195,8 @@ def is_running(pid: int) -> bool:
 
 def provider_env(endpoint: str, access_key: str, secret_key: str, project_id: str,
                  security_token: str | None = None) -> dict[str, str]:
-    env = {
-        "HW_ACCESS_KEY": access_key,
-        "HW_SECRET_KEY": secret_key,
-        "HW_PROJECT_ID": project_id,
-        "HW_REGION_NAME": REGION,
-        "HW_SMS_ENDPOINT": endpoint,
-        "HW_OMS_ENDPOINT": endpoint,
-        "HW_POLL_INTERVAL": "0.2",
-        "HW_WAIT_TIMEOUT": "180",
-    }
-    if security_token:
-        env["HW_SECURITY_TOKEN"] = security_token
-    return env
+    return emulator_env(endpoint, access_key, secret_key, project_id, security_token=security_token,
+                        poll_interval="0.2", wait_timeout="180")
 
 
 def make_workspace(root: Path, program: str, name: str, env: Mapping[str, str], *,

@@ -418,22 +418,14 @@ class ApiSpy:
 def api_spy(monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer,
             emulator_credentials: EmulatorCredentials) -> Iterator[ApiSpy]:
     """The provider process's settings point at the emulator; no cached client survives the test."""
-    env = {
-        "HW_ACCESS_KEY": emulator_credentials.access_key, "HW_SECRET_KEY": emulator_credentials.secret_key,
-        "HW_PROJECT_ID": emulator_credentials.project_id, "HW_REGION_NAME": "cn-north-4",
-        "HW_SMS_ENDPOINT": emulator.url, "HW_OMS_ENDPOINT": emulator.url,
-    }
-    for key, value in env.items():
+    for key, value in emulator_credentials.env(emulator.url).items():
         monkeypatch.setenv(key, value)
-    reset = getattr(_provider, "reset_clients", None)
-    for name in ("_settings", "_sms", "_oms"):
-        monkeypatch.setattr(_provider, name, None)
+    _provider.reset_clients()
     spy = ApiSpy(emulator)
     spy.api_calls()  # start after the reset's own log entries
     yield spy
     assert spy.api_calls() == []
-    if reset is not None:
-        reset()  # clients built from this test's environment must not serve the next test
+    _provider.reset_clients()  # clients built from this test's environment must not serve the next test
 
 
 def run_check(case: Case, news: Mapping[str, Any]) -> list[CheckFailure]:

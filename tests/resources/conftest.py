@@ -26,16 +26,7 @@ def provider_env(
     emulator: EmulatorServer, emulator_credentials: EmulatorCredentials, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[EmulatorServer]:
     """HW_* variables of a provider process talking to the emulator; fresh settings and clients."""
-    values = {
-        "HW_ACCESS_KEY": emulator_credentials.access_key,
-        "HW_SECRET_KEY": emulator_credentials.secret_key,
-        "HW_PROJECT_ID": emulator_credentials.project_id,
-        "HW_REGION_NAME": "cn-north-4",
-        "HW_SMS_ENDPOINT": emulator.url,
-        "HW_OMS_ENDPOINT": emulator.url,
-        "HW_POLL_INTERVAL": "0.05",
-        "HW_WAIT_TIMEOUT": "60",
-    }
+    values = emulator_credentials.env(emulator.url, poll_interval="0.05", wait_timeout="60")
     for name in ("HW_SECURITY_TOKEN", "HW_AUTH_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     for name, value in values.items():

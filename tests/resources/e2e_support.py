@@ -17,6 +17,7 @@ from sms_pulumi.api.credentials import ProviderSettings
 from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.pulumi_cli import PulumiWorkspace
+from tests.conftest import EmulatorCredentials
 
 
 @dataclass
@@ -41,15 +42,9 @@ class Transcript:
         return "\n".join(self.outputs)
 
 
-def outside(emulator: EmulatorServer, credentials: Any) -> SmsClient:
+def outside(emulator: EmulatorServer, credentials: EmulatorCredentials) -> SmsClient:
     """A client of the emulator acting outside Pulumi (someone in the console)."""
-    env = {
-        "HW_ACCESS_KEY": credentials.access_key,
-        "HW_SECRET_KEY": credentials.secret_key,
-        "HW_PROJECT_ID": credentials.project_id,
-        "HW_SMS_ENDPOINT": emulator.url,
-    }
-    return SmsClient(ProviderSettings.load(env=env))
+    return SmsClient(ProviderSettings.load(env=credentials.env(emulator.url)))
 
 
 @dataclass

@@ -3,7 +3,6 @@ console (drift) and resumed, cut over, destroyed while running."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +12,7 @@ from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.pulumi_cli import PulumiWorkspace
 from tests.conftest import EmulatorCredentials
+from tests.polling import wait_for
 from tests.resources.e2e_support import changes, objects, outside, state_of
 
 pytestmark = pytest.mark.e2e
@@ -41,13 +41,7 @@ pulumi.export("run_state", task.run_state)
 
 
 def wait_state(sms: SmsClient, task_id: str, *states: str, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        current = str(sms.show_task(task_id).state)
-        if current in states:
-            return current
-        assert time.monotonic() < deadline, f"task {task_id} is {current}, not {states}"
-        time.sleep(0.1)
+    return wait_for(lambda: str(sms.show_task(task_id).state), lambda s: s in states, timeout, interval=0.1)
 
 
 def test_task_lifecycle(

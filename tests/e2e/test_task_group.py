@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from sms_pulumi.api.models.oms import TaskGroupStatus
 from sms_pulumi.api.oms import OmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.pulumi_cli import PulumiWorkspace
+from tests.polling import wait_for
 
 if TYPE_CHECKING:
     from tests.conftest import EmulatorCredentials
@@ -123,10 +123,7 @@ def test_task_group_lifecycle(
     # Paused in OMS directly (the console): refresh shows the drift, up resumes the group.
     oms = OmsClient(ProviderSettings.load(env=emulator_credentials.env(emulator.url)))
     oms.stop_task_group(new_id)
-    deadline = time.monotonic() + 30
-    while oms.show_task_group(new_id).status_enum != S.PAUSED:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_for(lambda: oms.show_task_group(new_id).status_enum, lambda s: s == S.PAUSED, 30, interval=0.1)
     refreshed = run(ws.refresh)
     assert "1 updated" in refreshed.stdout, refreshed.stdout
     assert the_group(ws)["outputs"]["run_state"] == "paused"

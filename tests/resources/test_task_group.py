@@ -36,6 +36,7 @@ from sms_pulumi.resources.task_group import (
     _secret_keys,
     effective_run_state,
 )
+from tests.polling import wait_for
 
 S = TaskGroupStatus
 MiB = 1024 * 1024
@@ -116,14 +117,10 @@ def live_groups(emulator: EmulatorServer) -> list[dict[str, Any]]:
 
 
 def wait_status(oms: OmsClient, group_id: str, wanted: set[S], timeout: float = 30) -> S:
-    deadline = time.monotonic() + timeout
-    while True:
-        status = oms.show_task_group(group_id).status_enum
-        assert status is not None
-        if status in wanted or time.monotonic() > deadline:
-            assert status in wanted, f"{group_id}: {status!r}, expected {wanted}"
-            return status
-        time.sleep(0.05)
+    status = wait_for(lambda: oms.show_task_group(group_id).status_enum, lambda s: s in wanted, timeout,
+                      interval=0.05)
+    assert status is not None
+    return status
 
 
 def assert_no_diff(provider: TaskGroupProvider, group_id: str | None, outs: dict[str, Any],

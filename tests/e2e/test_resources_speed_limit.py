@@ -13,7 +13,7 @@ from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.pulumi_cli import PulumiWorkspace
 from tests.conftest import EmulatorCredentials
-from tests.resources.e2e_support import changes, config_json, objects, outside, state_of
+from tests.e2e.support import changes, config_json, objects, outside, state_of
 
 pytestmark = pytest.mark.e2e
 

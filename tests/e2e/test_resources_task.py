@@ -12,8 +12,8 @@ from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.pulumi_cli import PulumiWorkspace
 from tests.conftest import EmulatorCredentials
+from tests.e2e.support import changes, objects, outside, state_of
 from tests.polling import wait_for
-from tests.resources.e2e_support import changes, objects, outside, state_of
 
 pytestmark = pytest.mark.e2e
 

@@ -10,9 +10,9 @@ import pytest
 
 from sms_pulumi.api.models.templates import TemplateSpec, UpdateTemplateRequest
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.pulumi_cli import PulumiWorkspace
 from tests.conftest import EmulatorCredentials
-from tests.resources.e2e_support import Transcript, changes, objects, outside, state_of
+from tests.e2e.support import changes, objects, outside, state_of
+from tests.workspaces import RecordingWorkspace
 
 pytestmark = pytest.mark.e2e
 
@@ -44,13 +44,13 @@ pulumi.export("password", web.target_password)
 
 
 def test_template_lifecycle_without_leaking_secrets(
-    stack: Callable[..., PulumiWorkspace], emulator: EmulatorServer, emulator_credentials: EmulatorCredentials
+    stack: Callable[..., RecordingWorkspace], emulator: EmulatorServer,
+    emulator_credentials: EmulatorCredentials
 ) -> None:
     password = "Tpl!" + secrets.token_urlsafe(16)
     rotated = "Tpl!" + secrets.token_urlsafe(16)
     sms = outside(emulator, emulator_credentials)
-    transcript = Transcript()
-    ws = transcript.attach(stack(PROGRAM, secrets={"target_password": password}))
+    ws = stack(PROGRAM, secrets={"target_password": password})
 
     ws.up()
     template_id = ws.outputs()["template_id"]
@@ -91,7 +91,7 @@ def test_template_lifecycle_without_leaking_secrets(
 
     # Nothing secret in plaintext: not in the exported state, not in anything the CLI printed.
     passphrase = ws.passphrase_file.read_text()
-    everything = exported + transcript.text
+    everything = exported + "\n".join(record.output for record in ws.transcript)
     for name, secret in (("template password", password), ("rotated password", rotated),
                          ("secret key", emulator_credentials.secret_key),
                          ("access key", emulator_credentials.access_key), ("passphrase", passphrase)):

@@ -20,6 +20,7 @@ from sms_pulumi.api.oms import OmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.pulumi_cli import PulumiWorkspace
 from tests.polling import wait_for
+from tests.workspaces import RecordingWorkspace
 
 if TYPE_CHECKING:
     from tests.conftest import EmulatorCredentials
@@ -69,7 +70,7 @@ def is_ciphertext(value: Any) -> bool:
 
 
 def test_task_group_lifecycle(
-    stack: Callable[..., PulumiWorkspace],
+    stack: Callable[..., RecordingWorkspace],
     emulator: EmulatorServer,
     emulator_credentials: EmulatorCredentials,
 ) -> None:
@@ -79,15 +80,8 @@ def test_task_group_lifecycle(
     }
     program = PROGRAM.replace("__SRC_AK__", keys["src_ak"]).replace("__SRC_SK__", keys["src_sk"])
     ws = stack(program, secrets={"dstAk": keys["dst_ak"], "dstSk": keys["dst_sk"]})
-    transcript: list[str] = []
-
-    def run(step: Callable[[], Any]) -> Any:
-        result = step()
-        transcript.append(result.stdout + result.stderr if hasattr(result, "stdout") else json.dumps(result))
-        return result
-
     # up: one group, copying at 1 MiB/s.
-    run(ws.up)
+    ws.up()
     group = the_group(ws)
     group_id = group["id"]
     outs = group["outputs"]
@@ -98,23 +92,23 @@ def test_task_group_lifecycle(
     assert live["status"] in {S.WAITING, S.EXECUTING, S.MONITORING}
 
     # preview: nothing to do.
-    preview = run(ws.preview_json)
+    preview = ws.preview_json()
     assert set(preview["changeSummary"]) == {"same"}, preview["changeSummary"]
 
     # Bandwidth: changed in place, same group.
     ws.set_config("maxBandwidth", str(4 * 1048576))
-    preview = run(ws.preview_json)
+    preview = ws.preview_json()
     assert preview["changeSummary"].get("update") == 1 and "replace" not in preview["changeSummary"], preview
-    run(ws.up)
+    ws.up()
     assert the_group(ws)["id"] == group_id
     [live] = live_groups(emulator)
     assert live["group_id"] == group_id and live["bandwidth_policy"][0]["max_bandwidth"] == 4 * 1048576
 
     # Destination bucket: OMS cannot change it, the group is replaced (the old one deleted first).
     ws.set_config("dstBucket", "media-cn4-archive")
-    preview = run(ws.preview_json)
+    preview = ws.preview_json()
     assert preview["changeSummary"].get("replace") == 1, preview["changeSummary"]
-    run(ws.up)
+    ws.up()
     new_id = the_group(ws)["id"]
     assert new_id != group_id
     [live] = live_groups(emulator)
@@ -124,20 +118,20 @@ def test_task_group_lifecycle(
     oms = OmsClient(ProviderSettings.load(env=emulator_credentials.env(emulator.url)))
     oms.stop_task_group(new_id)
     wait_for(lambda: oms.show_task_group(new_id).status_enum, lambda s: s == S.PAUSED, 30, interval=0.1)
-    refreshed = run(ws.refresh)
+    refreshed = ws.refresh()
     assert "1 updated" in refreshed.stdout, refreshed.stdout
     assert the_group(ws)["outputs"]["run_state"] == "paused"
-    preview = run(ws.preview_json)
+    preview = ws.preview_json()
     assert preview["changeSummary"].get("update") == 1 and "replace" not in preview["changeSummary"], preview
     [step] = [s for s in preview["steps"] if s.get("urn", "").endswith("::media")]
     assert step["op"] == "update", step
     assert step["oldState"]["outputs"]["run_state"] == "paused"
     assert step["newState"]["inputs"]["run_state"] == "running"
-    run(ws.up)
+    ws.up()
     assert the_group(ws)["id"] == new_id
     assert the_group(ws)["outputs"]["run_state"] == "running"
     assert oms.show_task_group(new_id).status_enum in {S.EXECUTING, S.MONITORING, S.COMPLETED}
-    preview = run(ws.preview_json)
+    preview = ws.preview_json()
     assert set(preview["changeSummary"]) == {"same"}, preview["changeSummary"]
 
     # Secrets: ciphertext in the state, in the inputs and in the outputs; nowhere in plaintext.
@@ -148,11 +142,12 @@ def test_task_group_lifecycle(
             value = state[where][node]
             assert value["bucket"], (where, node)  # bucket names stay readable
             assert is_ciphertext(value["ak"]) and is_ciphertext(value["sk"]), (where, node, prefix)
-    text = exported + "\n".join(transcript) + json.dumps(emulator.admin.objects())
+    transcript = "\n".join(record.output for record in ws.transcript)
+    text = exported + transcript + json.dumps(emulator.admin.objects())
     assert not [name for name, key in keys.items() if key in text]
 
     # destroy: the running group is stopped and deleted, nothing is left.
-    destroyed = run(ws.destroy)
+    destroyed = ws.destroy()
     assert ws.resources() == []
     assert live_groups(emulator) == []
     assert not [name for name, key in keys.items() if key in destroyed.stdout + destroyed.stderr]

@@ -44,22 +44,21 @@ import pytest
 
 from sms_pulumi.emulator.server import EmulatorServer
 from tests.conftest import TEST_CLOCK_SPEED, EmulatorCredentials
+from tests.polling import wait_for
 from tests.reliability.conftest import (
     WAVE_PROGRAM,
     Inventory,
-    RecordingWorkspace,
-    SpawnedCommand,
     adopt_pending_creates,
     baseline_ids,
     env_int,
     first_api_request,
     last_seq,
     lock_files,
-    make_workspace,
     pending_operations,
     provider_env,
     wave_sources,
 )
+from tests.workspaces import RecordingWorkspace, SpawnedCommand, make_workspace
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -191,16 +190,11 @@ SINGLE = {
 
 
 def wait_for_created(emulator: EmulatorServer, route: str, since: int, timeout: float = 60) -> None:
+    """Wait until the emulator answered `route` ("METHOD /path") with a 2xx after log entry `since`."""
     method, path = route.split(" ", 1)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for e in emulator.admin.requests(with_list=True, since=since)["requests"]:
-            if e["method"] == method and e["path"] == path and 200 <= e["status"] < 300:
-                return
-        time.sleep(0.02)
-    raise AssertionError(f"no successful {route}")
-
-
+    wait_for(lambda: emulator.admin.requests(with_list=True, since=since)["requests"],
+             lambda entries: any(e["method"] == method and e["path"] == path and 200 <= e["status"] < 300
+                                 for e in entries), timeout)
 
 
 @pytest.mark.parametrize("kind", ["migproject", "template", "task"])

@@ -44,15 +44,13 @@ from sms_pulumi.emulator.server import EmulatorServer, quiet_uvicorn
 from tests.conftest import EmulatorCredentials
 from tests.reliability.conftest import (
     WAVE_PROGRAM,
-    CommandRecord,
     Inventory,
-    RecordingWorkspace,
     baseline_ids,
     env_int,
-    make_workspace,
     provider_env,
     wave_sources,
 )
+from tests.workspaces import CommandRecord, RecordingWorkspace, make_workspace
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -1,6 +1,5 @@
 """Support of the end-to-end resource tests (tests/e2e/test_resources_*.py): the real pulumi CLI.
 
-* `Transcript` records the output of every pulumi command a workspace runs (for the secrets grep);
 * `outside(...)` is an SmsClient acting outside Pulumi (the console), on the emulator;
 * `changes(preview)` reads `pulumi preview --json`: the change summary and the operation per resource.
 """
@@ -8,9 +7,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sms_pulumi.api.credentials import ProviderSettings
@@ -18,28 +15,6 @@ from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.pulumi_cli import PulumiWorkspace
 from tests.conftest import EmulatorCredentials
-
-
-@dataclass
-class Transcript:
-    """Everything the pulumi CLI printed while a test ran."""
-
-    outputs: list[str] = field(default_factory=list)
-
-    def attach(self, ws: PulumiWorkspace) -> PulumiWorkspace:
-        run: Callable[..., subprocess.CompletedProcess[str]] = ws.run
-
-        def recorded(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-            result = run(*args, **kwargs)
-            self.outputs.append(f"$ pulumi {' '.join(args)}\n{result.stdout or ''}\n{result.stderr or ''}")
-            return result
-
-        ws.run = recorded  # type: ignore[method-assign]
-        return ws
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.outputs)
 
 
 def outside(emulator: EmulatorServer, credentials: EmulatorCredentials) -> SmsClient:

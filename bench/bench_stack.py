@@ -165,6 +165,7 @@ class StackBench:
         return path
 
     def start(self) -> None:
+        from sms_pulumi.api.credentials import endpoint_env
         from sms_pulumi.emulator.server import quiet_uvicorn
         from sms_pulumi.pulumi_cli import PulumiWorkspace
 
@@ -176,15 +177,11 @@ class StackBench:
             (project / "Pulumi.yaml").write_text(f"name: bench-{mode}\nruntime: python\n")
             shutil.copy(HERE / "stack_program.py", project / "__main__.py")
             shutil.copy(HERE / "stack_program.py", project / "stack_program.py")  # the no-op provider
-            env = {
-                "HW_ACCESS_KEY": self.access_key, "HW_SECRET_KEY": self.secret_key,
-                "HW_PROJECT_ID": self.project_id, "HW_REGION_NAME": "cn-north-4",
-                "HW_SMS_ENDPOINT": self.server.url, "HW_OMS_ENDPOINT": self.server.url,
-                "HW_POLL_INTERVAL": str(self.args.poll_interval), "HW_WAIT_TIMEOUT": "600",
-                # The no-op provider's module, then the copy of sms_pulumi being measured.
-                "PYTHONPATH": os.pathsep.join(str(p) for p in (project, self.code_dir,
-                                                               os.environ.get("PYTHONPATH")) if p),
-            }
+            env = endpoint_env(self.server.url, self.access_key, self.secret_key, self.project_id,
+                               poll_interval=self.args.poll_interval, wait_timeout=600)
+            # The no-op provider's module, then the copy of sms_pulumi being measured.
+            env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (project, self.code_dir,
+                                                                 os.environ.get("PYTHONPATH")) if p)
             if self.args.skip_checkpoints:
                 env["PULUMI_SKIP_CHECKPOINTS"] = "true"
             if not self.args.no_rss or self.args.profile_provider:

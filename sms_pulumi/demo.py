@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from sms_pulumi.api.credentials import endpoint_env
 from sms_pulumi.pulumi_cli import REPO_ROOT, PulumiCommandError, PulumiWorkspace
 
 #: `SMS_PULUMI_STATE_DIR` moves it (the tests do, to leave a user's demo alone).
@@ -117,14 +118,7 @@ def stop_emulator() -> None:
 
 def demo_workspace(url: str) -> PulumiWorkspace:
     creds = _credentials()
-    env = {
-        "HW_ACCESS_KEY": creds["access_key"],
-        "HW_SECRET_KEY": creds["secret_key"],
-        "HW_PROJECT_ID": creds["project_id"],
-        "HW_REGION_NAME": "cn-north-4",
-        "HW_SMS_ENDPOINT": url,
-        "HW_OMS_ENDPOINT": url,
-    }
+    env = endpoint_env(url, creds["access_key"], creds["secret_key"], creds["project_id"])
     return PulumiWorkspace(project_dir=REPO_ROOT, state_dir=STATE_DIR / "pulumi", stack=STACK, extra_env=env)
 
 

@@ -18,34 +18,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from sms_pulumi.api.credentials import endpoint_env
 from sms_pulumi.emulator.server import EmulatorServer, quiet_uvicorn
 
 TEST_CLOCK_SPEED = 200.0
-
-
-def emulator_env(
-    url: str,
-    access_key: str,
-    secret_key: str,
-    project_id: str,
-    *,
-    security_token: str | None = None,
-    poll_interval: str | None = None,
-    wait_timeout: str | None = None,
-) -> dict[str, str]:
-    """HW_* variables of a provider process (or an SMS/OMS client) talking to the emulator at `url`."""
-    env = {
-        "HW_ACCESS_KEY": access_key,
-        "HW_SECRET_KEY": secret_key,
-        "HW_PROJECT_ID": project_id,
-        "HW_REGION_NAME": "cn-north-4",
-        "HW_SMS_ENDPOINT": url,
-        "HW_OMS_ENDPOINT": url,
-    }
-    optional = {"HW_SECURITY_TOKEN": security_token, "HW_POLL_INTERVAL": poll_interval,
-                "HW_WAIT_TIMEOUT": wait_timeout}
-    env.update({name: value for name, value in optional.items() if value})
-    return env
 
 
 @dataclass(frozen=True)
@@ -55,10 +31,10 @@ class EmulatorCredentials:
     token: str = field(repr=False)
     project_id: str
 
-    def env(self, url: str, *, poll_interval: str | None = None,
-            wait_timeout: str | None = None) -> dict[str, str]:
-        """`emulator_env` with these credentials."""
-        return emulator_env(url, self.access_key, self.secret_key, self.project_id,
+    def env(self, url: str, *, poll_interval: float | None = None,
+            wait_timeout: float | None = None) -> dict[str, str]:
+        """The HW_* variables of a provider (or client) talking to the emulator at `url`."""
+        return endpoint_env(url, self.access_key, self.secret_key, self.project_id,
                             poll_interval=poll_interval, wait_timeout=wait_timeout)
 
 

@@ -325,3 +325,29 @@ class ProviderSettings:
             wait_timeout=get_float("waitTimeout", "HW_WAIT_TIMEOUT", 1800.0, 0.0),
             poll_interval=get_float("pollInterval", "HW_POLL_INTERVAL", 5.0, 0.0),
         )
+
+
+def endpoint_env(
+    endpoint: str,
+    access_key: str,
+    secret_key: str,
+    project_id: str,
+    *,
+    security_token: str | None = None,
+    poll_interval: float | None = None,
+    wait_timeout: float | None = None,
+) -> dict[str, str]:
+    """The ``HW_*`` variables that make ``ProviderSettings.load`` talk to one endpoint for both SMS and
+    OMS (the emulator): for the environment of a pulumi process or of a client."""
+    env = {
+        "HW_ACCESS_KEY": access_key,
+        "HW_SECRET_KEY": secret_key,
+        "HW_PROJECT_ID": project_id,
+        "HW_REGION_NAME": DEFAULT_REGION,
+        "HW_SMS_ENDPOINT": endpoint,
+        "HW_OMS_ENDPOINT": endpoint,
+    }
+    optional = {"HW_SECURITY_TOKEN": security_token, "HW_POLL_INTERVAL": poll_interval,
+                "HW_WAIT_TIMEOUT": wait_timeout}
+    env.update({name: str(value) for name, value in optional.items() if value is not None})
+    return env

@@ -40,7 +40,7 @@ def stack(
         secrets: dict[str, str] | None = None,
     ) -> RecordingWorkspace:
         """A stack of `program`: Python source text, or a project folder (copied, e.g. an example)."""
-        env = emulator_credentials.env(emulator.url, poll_interval="0.2", wait_timeout="120")
+        env = emulator_credentials.env(emulator.url, poll_interval=0.2, wait_timeout=120)
         return make_workspace(tmp_path, program, name, env, config=config, secrets=secrets)
 
     return make

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sms_pulumi.api.credentials import endpoint_env
 from sms_pulumi.emulator.server import AdminClient
-from tests.conftest import emulator_env
 from tests.polling import wait_for
 from tests.workspaces import RecordingWorkspace
 
@@ -44,8 +44,8 @@ def env_int(name: str, default: int) -> int:
 
 def provider_env(endpoint: str, access_key: str, secret_key: str, project_id: str,
                  security_token: str | None = None) -> dict[str, str]:
-    return emulator_env(endpoint, access_key, secret_key, project_id, security_token=security_token,
-                        poll_interval="0.2", wait_timeout="180")
+    return endpoint_env(endpoint, access_key, secret_key, project_id, security_token=security_token,
+                        poll_interval=0.2, wait_timeout=180)
 
 
 # -- the wave program ---------------------------------------------------------------------------

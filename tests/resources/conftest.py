@@ -26,7 +26,7 @@ def provider_env(
     emulator: EmulatorServer, emulator_credentials: EmulatorCredentials, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[EmulatorServer]:
     """HW_* variables of a provider process talking to the emulator; fresh settings and clients."""
-    values = emulator_credentials.env(emulator.url, poll_interval="0.05", wait_timeout="60")
+    values = emulator_credentials.env(emulator.url, poll_interval=0.05, wait_timeout=60)
     for name in ("HW_SECURITY_TOKEN", "HW_AUTH_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     for name, value in values.items():

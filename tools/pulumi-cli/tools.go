@@ -4,5 +4,4 @@ package tools
 
 import (
 	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-	_ "github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python"
 )

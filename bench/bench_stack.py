@@ -264,10 +264,10 @@ class StackBench:
                 profile: bool = False) -> Measurement:
         ws = self.workspaces[mode]
         args = {
-            "up": ["up", "--yes", "--skip-preview", "--non-interactive"],
+            "up": ["up", "--yes", "--non-interactive"],
             "preview": ["preview", "--json", "--non-interactive"],
-            "refresh": ["refresh", "--yes", "--skip-preview", "--non-interactive"],
-            "destroy": ["destroy", "--yes", "--skip-preview", "--non-interactive"],
+            "refresh": ["refresh", "--yes", "--non-interactive"],
+            "destroy": ["destroy", "--yes", "--non-interactive"],
         }[command] + ["--stack", ws.stack]
         if self.args.parallel:
             args += ["--parallel", str(self.args.parallel)]
@@ -352,7 +352,7 @@ class StackBench:
         """After a failure: destroy what the stack still holds, then start from a fresh emulator."""
         ws = self.workspaces[mode]
         self.server.admin.clear_faults()
-        ws.run("destroy", "--yes", "--skip-preview", "--non-interactive", "--stack", ws.stack, check=False)
+        ws.run("destroy", "--yes", "--non-interactive", "--stack", ws.stack, check=False)
         if ws.resources():
             ws.run("stack", "rm", "--yes", "--force", "--preserve-config", ws.stack, check=False)
             ws.ensure_stack()

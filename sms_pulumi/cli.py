@@ -1,7 +1,8 @@
 """The `sms-pulumi` console command.
 
     sms-pulumi demo              start (or reuse) the local emulator and `pulumi up` the demo plan
-    sms-pulumi pulumi ARGS...    run pulumi on the demo stack (same backend, env and emulator)
+    sms-pulumi pulumi ARGS...    pulumi ARGS for the project here (or --cwd DIR) and its selected stack,
+                                 offline, against the local emulator (started if need be)
     sms-pulumi emulator ...      run the local SMS/OMS emulator in the foreground
     sms-pulumi report FILE       turn `pulumi preview --json` output into a Markdown review summary
 """
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         opts = parser.parse_args(rest)
         return run_demo(destroy=opts.destroy)
     if command == "pulumi":
-        from sms_pulumi.demo import run_pulumi
+        from sms_pulumi.local import run_pulumi
 
         return run_pulumi(rest)
     if command == "report":

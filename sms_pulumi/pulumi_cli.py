@@ -49,7 +49,8 @@ class PulumiWorkspace:
 
     project_dir: Path
     state_dir: Path
-    stack: str = "dev"
+    #: None: the project's selected stack (commands get no --stack from the conveniences below).
+    stack: str | None = "dev"
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -79,12 +80,14 @@ class PulumiWorkspace:
                 "PULUMI_CONFIG_PASSPHRASE_FILE": str(self.passphrase_file),
                 "PULUMI_SKIP_UPDATE_CHECK": "true",
                 "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-                "PULUMI_SKIP_CONFIRMATIONS": "true",
                 "PULUMI_PYTHON_CMD": sys.executable,
                 "PYTHONUNBUFFERED": "1",
             }
         )
         env.update(self.extra_env)
+        own_passphrase = "PULUMI_CONFIG_PASSPHRASE" in self.extra_env
+        if own_passphrase and "PULUMI_CONFIG_PASSPHRASE_FILE" not in self.extra_env:
+            del env["PULUMI_CONFIG_PASSPHRASE_FILE"]  # a passphrase of the caller's own wins
         return env
 
     def run(
@@ -114,7 +117,13 @@ class PulumiWorkspace:
 
     # -- conveniences -------------------------------------------------------------------------
 
+    @property
+    def stack_args(self) -> tuple[str, ...]:
+        return ("--stack", self.stack) if self.stack else ()
+
     def ensure_stack(self) -> None:
+        if self.stack is None:
+            raise ValueError("ensure_stack needs a stack name")
         listed = self.run("stack", "ls", "--json", check=False)
         stacks = json.loads(listed.stdout or "[]") if listed.returncode == 0 else []
         names = {s.get("name") for s in stacks}
@@ -131,34 +140,32 @@ class PulumiWorkspace:
     def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
         # A secret value goes through stdin; only a plain one is put on argv.
         if secret:
-            self.run("config", "set", "--secret", key, "--stack", self.stack, input=value)
+            self.run("config", "set", "--secret", key, *self.stack_args, input=value)
         else:
-            self.run("config", "set", key, value, "--stack", self.stack)
+            self.run("config", "set", key, value, *self.stack_args)
 
     def up(self, *extra: str, stream: bool = False) -> subprocess.CompletedProcess[str]:
-        return self.run("up", "--yes", "--skip-preview", "--non-interactive", "--stack", self.stack,
-                        *extra, stream=stream)
+        """`pulumi up` as a user runs it, with its own preview first; `--yes` answers its question."""
+        return self.run("up", "--yes", "--non-interactive", *self.stack_args, *extra, stream=stream)
 
     def preview_json(self, *extra: str) -> dict[str, Any]:
-        out = self.run("preview", "--json", "--non-interactive", "--stack", self.stack, *extra)
+        out = self.run("preview", "--json", "--non-interactive", *self.stack_args, *extra)
         data: dict[str, Any] = json.loads(out.stdout)
         return data
 
     def refresh(self, *extra: str, stream: bool = False) -> subprocess.CompletedProcess[str]:
-        return self.run("refresh", "--yes", "--skip-preview", "--non-interactive", "--stack", self.stack,
-                        *extra, stream=stream)
+        return self.run("refresh", "--yes", "--non-interactive", *self.stack_args, *extra, stream=stream)
 
     def destroy(self, *extra: str, stream: bool = False) -> subprocess.CompletedProcess[str]:
-        return self.run("destroy", "--yes", "--skip-preview", "--non-interactive", "--stack", self.stack,
-                        *extra, stream=stream)
+        return self.run("destroy", "--yes", "--non-interactive", *self.stack_args, *extra, stream=stream)
 
     def export_state(self) -> dict[str, Any]:
-        out = self.run("stack", "export", "--stack", self.stack)
+        out = self.run("stack", "export", *self.stack_args)
         data: dict[str, Any] = json.loads(out.stdout)
         return data
 
     def outputs(self) -> dict[str, Any]:
-        out = self.run("stack", "output", "--json", "--stack", self.stack)
+        out = self.run("stack", "output", "--json", *self.stack_args)
         data: dict[str, Any] = json.loads(out.stdout)
         return data
 

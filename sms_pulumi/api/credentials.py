@@ -48,6 +48,7 @@ from sms_pulumi.api.retry import RetryPolicy
 
 __all__ = [
     "DEFAULT_REGION",
+    "CONFIG_KEYS",
     "CONFIG_NAMESPACE",
     "Credentials",
     "ProviderSettings",
@@ -59,6 +60,12 @@ __all__ = [
 
 DEFAULT_REGION = "cn-north-4"
 CONFIG_NAMESPACE = "huaweicloud"
+#: The stack config keys ``ProviderSettings.load`` reads (under ``huaweicloud:``), as in the table above.
+CONFIG_KEYS = (
+    "region", "accessKey", "secretKey", "securityToken", "projectId", "authToken", "smsEndpoint",
+    "omsEndpoint", "requestTimeout", "connectTimeout", "maxRetries", "retryMaxElapsed", "waitTimeout",
+    "pollInterval",
+)
 REDACTED = "***"
 
 # ----------------------------------------------------------------------------------------- redaction

@@ -5,9 +5,10 @@ replacement, which are secret, how values are normalised before comparing), and 
 to validate them against. `check` and `diff` are generic over that declaration; create, read, update
 and delete are each resource's own.
 
-Pulumi 3.79 dynamic providers: the provider object is pickled into every resource's state, so
-provider classes keep nothing on the instance; clients and credentials live in this module, inside
-the provider process, and come from the environment.
+The provider object is pickled into every resource's state, so provider classes keep nothing on the
+instance: settings, credentials and clients live in this module, inside the provider process. They
+come from the stack's `huaweicloud:*` configuration, which the engine hands to `configure()` before
+any other call, over the `HW_*` environment.
 """
 
 from __future__ import annotations
@@ -20,29 +21,35 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+import pulumi.runtime
 import pydantic
-from pulumi.dynamic import CheckFailure, CheckResult, DiffResult, ResourceProvider
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from sms_pulumi.api.credentials import ProviderSettings
+from sms_pulumi.api.credentials import CONFIG_KEYS, CONFIG_NAMESPACE, ProviderSettings
 from sms_pulumi.api.models.common import field_path
 from sms_pulumi.api.sms import SmsClient
 
 if TYPE_CHECKING:
     from sms_pulumi.api.oms import OmsClient
 
-#: The engine's placeholder for a value not known yet (preview of a value computed by another resource).
-UNKNOWN = rpc.UNKNOWN
-
 T = TypeVar("T")
 
 
 def is_unknown(value: Any) -> bool:
-    if value == UNKNOWN:
+    """Whether `value` is, or holds, a value the engine does not know yet (preview).
+
+    The Python host hands check and diff a `pulumi.output.Unknown` object for each such value (a
+    property computed by another resource, e.g. the ID of a template created in the same run); older
+    paths and hand-made calls carry the engine's sentinel string instead. Either may sit anywhere
+    inside an object or a list, or stand for the whole input.
+    """
+    if isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN):
         return True
     if isinstance(value, Mapping):
         return any(is_unknown(v) for v in value.values())
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return any(is_unknown(v) for v in value)
     return False
 
@@ -75,19 +82,42 @@ class Field:
     create_only: bool = False
 
 
-# -- settings and clients: one per provider process -----------------------------------------------
+# -- settings and clients: one per process ----------------------------------------------------------
 
 _lock = threading.Lock()
+#: The stack's `huaweicloud:*` configuration as the engine handed it to `configure()` (provider
+#: process); None until then, and in the program, which reads it from its own runtime config.
+_stack_config: dict[str, Any] | None = None
 _settings: ProviderSettings | None = None
 _sms: SmsClient | None = None
 _oms: OmsClient | None = None
+
+
+def _namespaced(get: Callable[[str], Any]) -> dict[str, Any]:
+    keys = (f"{CONFIG_NAMESPACE}:{k}" for k in CONFIG_KEYS)
+    return {key: value for key in keys if (value := get(key)) is not None}
+
+
+def stack_config() -> dict[str, Any]:
+    """The stack's `huaweicloud:*` settings: from `configure()` in a provider, the runtime in a program."""
+    if _stack_config is not None:
+        return _stack_config
+    return _namespaced(pulumi.runtime.get_config)
+
+
+def use_stack_config(config: Mapping[str, Any]) -> None:
+    """Settings from now on come from `config` (over the HW_* environment); clients are made anew."""
+    global _stack_config, _settings, _sms, _oms
+    with _lock:
+        if _stack_config != dict(config):
+            _stack_config, _settings, _sms, _oms = dict(config), None, None, None
 
 
 def settings() -> ProviderSettings:
     global _settings
     with _lock:
         if _settings is None:
-            _settings = ProviderSettings.load()
+            _settings = ProviderSettings.load(config=stack_config())
         return _settings
 
 
@@ -112,14 +142,14 @@ def oms_client() -> OmsClient:
 
 
 def reset_clients() -> None:
-    """Forget the cached settings and clients: the next call reads the environment again.
+    """Forget the cached settings and clients: the next call reads the configuration again.
 
-    A provider process reads its environment once; tests (and anything else that changes HW_*
+    A provider process reads its settings once; tests (and anything else that changes HW_*
     variables in one process) call this in between.
     """
-    global _settings, _sms, _oms
+    global _stack_config, _settings, _sms, _oms
     with _lock:
-        _settings, _sms, _oms = None, None, None
+        _stack_config, _settings, _sms, _oms = None, None, None, None
 
 
 # -- check ----------------------------------------------------------------------------------------
@@ -187,6 +217,10 @@ class BaseProvider(ResourceProvider):
     FIELDS: ClassVar[tuple[Field, ...]] = ()
     #: Output-only properties (declared on the resource so that they can be read as attributes).
     OUTPUTS: ClassVar[tuple[str, ...]] = ()
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """The engine hands every provider the stack's configuration (secrets decrypted) before any call."""
+        use_stack_config(_namespaced(req.config.get))
 
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         """Resource-specific validation; returns failures that name the field."""

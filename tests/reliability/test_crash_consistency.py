@@ -87,7 +87,7 @@ def kill_delay(trial: int) -> float:
 
 
 def refresh_args(ws: RecordingWorkspace, *extra: str) -> tuple[str, ...]:
-    return ("refresh", "--yes", "--skip-preview", "--non-interactive", "--stack", ws.stack, *extra)
+    return ("refresh", "--yes", "--non-interactive", "--stack", ws.stack, *extra)
 
 
 def tail(ws: RecordingWorkspace) -> str:

@@ -152,7 +152,7 @@ def soak(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Soak]:
         run.ups = converge(ws, *ws.up_args())
         run.timings["up"] = time.monotonic() - started
         started = time.monotonic()
-        run.refresh = converge(ws, "refresh", "--yes", "--skip-preview", "--non-interactive",
+        run.refresh = converge(ws, "refresh", "--yes", "--non-interactive",
                                "--stack", ws.stack)
         run.timings["refresh"] = time.monotonic() - started
         run.preview_summary = ws.preview_json()["changeSummary"]
@@ -255,7 +255,7 @@ def test_soak_leaks_no_secret(soak: Soak) -> None:
 def test_soak_destroy_under_faults(soak: Soak) -> None:
     add_soak_faults(soak.server)
     try:
-        attempts = converge(soak.ws, "destroy", "--yes", "--skip-preview", "--non-interactive",
+        attempts = converge(soak.ws, "destroy", "--yes", "--non-interactive",
                             "--stack", soak.ws.stack)
     finally:
         soak.server.admin.clear_faults()

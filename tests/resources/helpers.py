@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from google.protobuf import struct_pb2
 from pulumi.dynamic import DiffResult, ResourceProvider
+from pulumi.runtime import rpc
 
 from sms_pulumi.emulator.server import EmulatorServer
 
@@ -16,16 +18,27 @@ T = TypeVar("T")
 PROVIDER_KEY = "__provider"
 
 
+#: A value another resource computes, not known at preview: the engine sends its sentinel string.
+COMPUTED = rpc.UNKNOWN
+
+
 def engine(value: Any) -> Any:
-    """A value as the Pulumi engine hands it to a provider: numbers as floats, no None entries."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
+    """A value as the Pulumi engine hands it to a provider, through the host's own deserialization.
+
+    The value goes into a protobuf Struct, as on the wire, and comes out of `rpc.deserialize_properties`
+    with the arguments the dynamic-provider host uses for check and diff: numbers come back as floats,
+    None entries are gone (the engine skips nulls), and each COMPUTED value is a `pulumi.output.Unknown`.
+    """
+    struct = struct_pb2.Struct()
+    struct.update({"v": _without_none(value)})
+    return rpc.deserialize_properties(struct, keep_unknowns=True)["v"]
+
+
+def _without_none(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {k: engine(v) for k, v in value.items() if v is not None}
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
-        return [engine(v) for v in value]
+        return [_without_none(v) for v in value]
     return value
 
 

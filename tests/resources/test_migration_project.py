@@ -9,9 +9,9 @@ import pytest
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest, UpdateMigProjectRequest
 from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources._provider import UNKNOWN
 from sms_pulumi.resources.migration_project import MigrationProjectProvider
 from tests.resources.helpers import (
+    COMPUTED,
     PROVIDER_KEY,
     api_requests,
     assert_no_diff,
@@ -50,7 +50,7 @@ def test_check_names_each_bad_field_and_calls_nothing(provider_env: EmulatorServ
     assert "MIGRATE_BLOCK" in named["type"]
     assert P().check({}, engine(props())).failures == []
     # Values not known yet (preview) are not judged; a missing required field is.
-    assert P().check({}, {**engine(props()), "name": UNKNOWN}).failures == []
+    assert P().check({}, {**engine(props()), "name": COMPUTED}).failures == []
     assert [f.property for f in P().check({}, engine(props(region=None))).failures] == ["region"]
     assert api_requests(provider_env) == {}
 

@@ -10,11 +10,11 @@ import pytest
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest
 from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources._provider import UNKNOWN
 from sms_pulumi.resources.speed_limit import SpeedLimitProvider
 from sms_pulumi.resources.task import TaskProvider
 from tests.polling import wait_for
 from tests.resources.helpers import (
+    COMPUTED,
     PROVIDER_KEY,
     api_requests,
     assert_no_diff,
@@ -65,7 +65,7 @@ def test_check_names_each_bad_rule_and_calls_nothing(provider_env: EmulatorServe
         "rules[0].colour"}
     assert set(failures(None)) == {"rules"}
     assert set(failures(OFFICE, task=None)) == {"task_id"}
-    assert failures(UNKNOWN, task=UNKNOWN) == {}
+    assert failures(COMPUTED, task=COMPUTED) == {}
     assert api_requests(provider_env) == {}
 
 

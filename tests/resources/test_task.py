@@ -16,11 +16,12 @@ import pytest
 from sms_pulumi.api.models.tasks import CreateTaskRequest, TaskAction
 from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources._provider import UNKNOWN, WaitFailed, WaitTimeout
+from sms_pulumi.resources._provider import WaitFailed, WaitTimeout
 from sms_pulumi.resources.task import TaskProvider, effective_run_state
 from sms_pulumi.resources.template import TemplateProvider
 from tests.polling import wait_for
 from tests.resources.helpers import (
+    COMPUTED,
     PROVIDER_KEY,
     api_requests,
     assert_no_diff,
@@ -84,13 +85,13 @@ def test_check_names_each_bad_field_and_calls_nothing(provider_env: EmulatorServ
     assert "running" in named["run_state"]
     assert P().check({}, engine(good)).failures == []
     # Disks are optional (the source's recommended layout); unknown values are checked later.
-    assert P().check({}, engine({**good, "source_server_id": UNKNOWN, "target_server": UNKNOWN,
-                                 "run_state": UNKNOWN})).failures == []
-    assert P().check({}, engine({**good, "target_server": {"name": UNKNOWN}})).failures == []
+    assert P().check({}, engine({**good, "source_server_id": COMPUTED, "target_server": COMPUTED,
+                                 "run_state": COMPUTED})).failures == []
+    assert P().check({}, engine({**good, "target_server": {"name": COMPUTED}})).failures == []
     # A target SMS creates needs a template; an existing one needs its ID.
     no_target = {**good, "target_server": {"name": "web-01-cloud"}}
     assert [f.property for f in P().check({}, engine(no_target)).failures] == ["target_server.vm_id"]
-    assert P().check({}, engine({**no_target, "vm_template_id": UNKNOWN})).failures == []
+    assert P().check({}, engine({**no_target, "vm_template_id": COMPUTED})).failures == []
     assert api_requests(provider_env) == {}
 
 
@@ -110,7 +111,7 @@ def test_diff_updates_in_place_and_replaces_only_what_the_api_cannot_change(
         result = diff(P(), "t", olds, news)
         assert result.changes is True and result.replaces == [], news
     for field, value in (("source_server_id", "other-source"), ("syncing", False), ("use_ipv6", True),
-                         ("over_speed_threshold", 50), ("source_server_id", UNKNOWN)):
+                         ("over_speed_threshold", 50), ("source_server_id", COMPUTED)):
         result = diff(P(), "t", olds, {**base, field: value})
         assert result.changes is True and result.replaces == [field], field
         assert result.delete_before_replace is True  # one task per source at a time

@@ -29,7 +29,6 @@ from sms_pulumi.api.models.oms import (
 from sms_pulumi.api.oms import OmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.resources import _provider
-from sms_pulumi.resources._provider import UNKNOWN
 from sms_pulumi.resources.task_group import (
     SECRET_FIELDS,
     TaskGroupProvider,
@@ -37,6 +36,7 @@ from sms_pulumi.resources.task_group import (
     effective_run_state,
 )
 from tests.polling import wait_for
+from tests.resources.helpers import COMPUTED
 
 S = TaskGroupStatus
 MiB = 1024 * 1024
@@ -162,7 +162,7 @@ def test_check_names_each_invalid_field_and_calls_nothing(provider_env: Emulator
     assert [f.property for f in provider.check({}, overlapping).failures] == ["bandwidth_policy"]
     # Valid inputs pass; values not known yet (preview) are not judged.
     assert provider.check({}, props()).failures == []
-    assert provider.check({}, props(dst_node=UNKNOWN, run_state=UNKNOWN)).failures == []
+    assert provider.check({}, props(dst_node=COMPUTED, run_state=COMPUTED)).failures == []
     # None of this reached the API.
     counts = provider_env.admin.requests()["counts"]
     assert not [k for k in counts if "/_emulator/" not in k], counts
@@ -185,7 +185,7 @@ def test_diff_rules() -> None:
         props(bandwidth_policy=None),
         props(run_state="paused"),
         with_node(props(), "src_node", ak="ROTATED", sk="rotated"),
-        with_node(props(), "dst_node", sk=UNKNOWN),
+        with_node(props(), "dst_node", sk=COMPUTED),
     ):
         result = provider.diff("g", olds, news)
         assert result.changes is True and result.replaces == [], news
@@ -193,7 +193,7 @@ def test_diff_rules() -> None:
     for news, field in (
         (with_node(props(), "dst_node", bucket="other-bucket"), "dst_node"),
         (with_node(props(), "src_node", object_key=["assets/", "css/"]), "src_node"),
-        (with_node(props(), "src_node", bucket=UNKNOWN), "src_node"),
+        (with_node(props(), "src_node", bucket=COMPUTED), "src_node"),
         (props(description="renamed"), "description"),
         (props(consistency_check="size_last_modified"), "consistency_check"),
         (props(migrate_since=1700000000.0), "migrate_since"),

@@ -10,9 +10,9 @@ import pytest
 from sms_pulumi.api.models.templates import CreateTemplateRequest, TemplateSpec, UpdateTemplateRequest
 from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources._provider import UNKNOWN
 from sms_pulumi.resources.template import TemplateProvider
 from tests.resources.helpers import (
+    COMPUTED,
     PROVIDER_KEY,
     api_requests,
     assert_no_diff,
@@ -62,7 +62,7 @@ def test_check_names_each_bad_field_and_calls_nothing(provider_env: EmulatorServ
     named = {f.property: f.reason for f in result.failures}
     assert set(named) == {"projectid", "publicip.bandwidth_size", "disk[0].size", "vpc.name", "nicks"}, named
     assert P().check({}, engine(props())).failures == []
-    assert P().check({}, {**engine(props()), "vpc": UNKNOWN, "target_password": UNKNOWN}).failures == []
+    assert P().check({}, {**engine(props()), "vpc": COMPUTED, "target_password": COMPUTED}).failures == []
     assert api_requests(provider_env) == {}
 
 

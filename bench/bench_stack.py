@@ -251,7 +251,7 @@ class StackBench:
 
     def export(self, ws: PulumiWorkspace) -> tuple[int, dict[str, list[int]]]:
         """Bytes of `pulumi stack export`, and the bytes of each custom resource's entry by type."""
-        text = ws.run("stack", "export", "--stack", ws.stack).stdout
+        text = ws.run("stack", "export", *ws.stack_args).stdout
         deployment = json.loads(text).get("deployment", {})
         sizes: dict[str, list[int]] = {}
         for entry in deployment.get("resources") or []:
@@ -268,7 +268,7 @@ class StackBench:
             "preview": ["preview", "--json", "--non-interactive"],
             "refresh": ["refresh", "--yes", "--non-interactive"],
             "destroy": ["destroy", "--yes", "--non-interactive"],
-        }[command] + ["--stack", ws.stack]
+        }[command] + [*ws.stack_args]
         if self.args.parallel:
             args += ["--parallel", str(self.args.parallel)]
         rss_log = None if self.args.no_rss else self.root / f"rss-{mode}-{n}-{command}-{repeat}.jsonl"
@@ -352,7 +352,7 @@ class StackBench:
         """After a failure: destroy what the stack still holds, then start from a fresh emulator."""
         ws = self.workspaces[mode]
         self.server.admin.clear_faults()
-        ws.run("destroy", "--yes", "--non-interactive", "--stack", ws.stack, check=False)
+        ws.run("destroy", "--yes", "--non-interactive", *ws.stack_args, check=False)
         if ws.resources():
             ws.run("stack", "rm", "--yes", "--force", "--preserve-config", ws.stack, check=False)
             ws.ensure_stack()

@@ -73,7 +73,7 @@ class RecordingWorkspace(PulumiWorkspace):
         return SpawnedCommand(self, list(args), proc, out_path, err_path, time.monotonic())
 
     def up_args(self) -> tuple[str, ...]:
-        return ("up", "--yes", "--non-interactive", "--stack", self.stack)
+        return ("up", "--yes", "--non-interactive", *self.stack_args)
 
     def checkpoint_files(self) -> list[Path]:
         """Every file of the file backend (checkpoints, backups, history) and of PULUMI_HOME."""

@@ -95,7 +95,7 @@ def test_speed_limit_lifecycle(
     ws.set_config("rules", config_json([{"start": "08:00", "end": "12:00", "speed": 5},
                                         {"start": "11:00", "end": "13:00", "speed": 5}]))
     emulator.admin.clear_requests()
-    refused = ws.run("preview", "--non-interactive", "--stack", ws.stack, check=False)
+    refused = ws.run("preview", "--non-interactive", *ws.stack_args, check=False)
     assert refused.returncode != 0
     said = refused.stdout + refused.stderr
     assert "office-hours" in said and "rules" in said and "overlap" in said, said

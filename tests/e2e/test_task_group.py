@@ -135,7 +135,7 @@ def test_task_group_lifecycle(
     assert set(preview["changeSummary"]) == {"same"}, preview["changeSummary"]
 
     # Secrets: ciphertext in the state, in the inputs and in the outputs; nowhere in plaintext.
-    exported = ws.run("stack", "export", "--stack", ws.stack).stdout
+    exported = ws.run("stack", "export", *ws.stack_args).stdout
     state = the_group(ws)
     for where in ("inputs", "outputs"):
         for node, prefix in (("src_node", "src"), ("dst_node", "dst")):

@@ -232,7 +232,7 @@ def adopt_pending_creates(ws: RecordingWorkspace, objects: Mapping[str, Any],
     if adopted or cleared:
         path = scratch / f"repaired-{len(ws.transcript)}.json"
         path.write_text(json.dumps(exported))
-        ws.run("stack", "import", "--file", str(path), "--stack", ws.stack)
+        ws.run("stack", "import", "--file", str(path), *ws.stack_args)
     return {"adopted": adopted, "cleared": cleared, "kept": [op["resource"]["urn"] for op in kept]}
 
 

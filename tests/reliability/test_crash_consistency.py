@@ -87,7 +87,7 @@ def kill_delay(trial: int) -> float:
 
 
 def refresh_args(ws: RecordingWorkspace, *extra: str) -> tuple[str, ...]:
-    return ("refresh", "--yes", "--non-interactive", "--stack", ws.stack, *extra)
+    return ("refresh", "--yes", "--non-interactive", *ws.stack_args, *extra)
 
 
 def tail(ws: RecordingWorkspace) -> str:
@@ -121,7 +121,7 @@ def recover(ws: RecordingWorkspace, emulator: EmulatorServer, scratch: Path) -> 
     """Steps 1-3 of the module docstring; returns what had to be repaired."""
     report: dict[str, Any] = {"locks": len(lock_files(ws))}
     if report["locks"]:
-        run_ok(ws, "cancel", "--yes", "--stack", ws.stack)
+        run_ok(ws, "cancel", "--yes", *ws.stack_args)
         assert lock_files(ws) == []
     report["pending"] = [(op["type"], op["resource"]["urn"].split("::")[-1]) for op in pending_operations(ws)]
     report.update(adopt_pending_creates(ws, emulator.admin.objects(), scratch))
@@ -222,7 +222,7 @@ def test_object_of_killed_create_is_found_again(kind: str, tmp_path: Path, emula
 
     pending = pending_operations(ws)
     assert any(op["type"] == "creating" for op in pending), pending
-    run_ok(ws, "cancel", "--yes", "--stack", ws.stack)
+    run_ok(ws, "cancel", "--yes", *ws.stack_args)
     run_ok(ws, *refresh_args(ws, "--clear-pending-creates"))
     assert pending_operations(ws) == []
     orphans = Inventory.take(ws.resources(), emulator.admin.objects(), baseline).orphans()

@@ -153,7 +153,7 @@ def soak(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Soak]:
         run.timings["up"] = time.monotonic() - started
         started = time.monotonic()
         run.refresh = converge(ws, "refresh", "--yes", "--non-interactive",
-                               "--stack", ws.stack)
+                               *ws.stack_args)
         run.timings["refresh"] = time.monotonic() - started
         run.preview_summary = ws.preview_json()["changeSummary"]
         run.fault_log = server.admin.requests(with_list=True)["requests"]
@@ -223,7 +223,7 @@ def test_soak_leaks_no_secret(soak: Soak) -> None:
     ws = soak.ws
     # One more command with the engine's and the plugins' verbose logs (what a user who debugs sends to
     # support): they are part of "the pulumi logs" (captured from stderr in the transcript).
-    ws.run("preview", "--non-interactive", "--stack", ws.stack, "--diff",
+    ws.run("preview", "--non-interactive", *ws.stack_args, "--diff",
            "-v=9", "--logflow", "--logtostderr")
     assert len(ws.transcript[-1].stderr) > 10_000  # the verbose log really is there
     haystacks: dict[str, str] = {
@@ -256,7 +256,7 @@ def test_soak_destroy_under_faults(soak: Soak) -> None:
     add_soak_faults(soak.server)
     try:
         attempts = converge(soak.ws, "destroy", "--yes", "--non-interactive",
-                            "--stack", soak.ws.stack)
+                            *soak.ws.stack_args)
     finally:
         soak.server.admin.clear_faults()
     for record in attempts[:-1]:

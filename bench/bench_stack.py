@@ -354,7 +354,7 @@ class StackBench:
         self.server.admin.clear_faults()
         ws.run("destroy", "--yes", "--non-interactive", *ws.stack_args, check=False)
         if ws.resources():
-            ws.run("stack", "rm", "--yes", "--force", "--preserve-config", ws.stack, check=False)
+            ws.run("stack", "rm", "--yes", "--force", "--preserve-config", *ws.stack_args, check=False)
             ws.ensure_stack()
         self.prepare(n)
 

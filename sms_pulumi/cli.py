@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_pulumi(rest)
     if command == "report":
-        from sms_pulumi.report import main as report_main
+        from sms_pulumi.plan.report import main as report_main
 
         return report_main(rest)
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)

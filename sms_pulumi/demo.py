@@ -47,7 +47,6 @@ def _summary(ws: PulumiWorkspace, url: str) -> str:
     """What the stack holds, and each task's live state read from the emulator just now."""
     from sms_pulumi.api.credentials import ProviderSettings
     from sms_pulumi.api.sms import SmsClient
-    from sms_pulumi.resources.task import task_progress
 
     kinds: dict[str, int] = {}
     for resource in ws.resources():
@@ -61,9 +60,12 @@ def _summary(ws: PulumiWorkspace, url: str) -> str:
         if not wave.startswith("wave-") or not isinstance(tasks, dict):
             continue
         for server, task in sorted(tasks.items()):
-            live = task_progress(client.show_task(task["task_id"]))
-            rows.append((wave, server, str(task.get("run_state")), str(live["state"]),
-                         str(live["subtasks_done"]), str(live["target_server_id"] or "-")))
+            live = client.show_task(task["task_id"])
+            steps = live.sub_tasks or []
+            done = sum(1 for s in steps if (s.progress or 0) >= 100)
+            target = (live.target_server.vm_id if live.target_server else None) or "-"
+            rows.append((wave, server, str(task.get("run_state")), str(live.state), f"{done}/{len(steps)}",
+                         target))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     table = "\n".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
     made = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))

@@ -2,6 +2,6 @@
 
 from pathlib import Path
 
-from sms_pulumi.plan_program import deploy_plan
+from sms_pulumi.plan import deploy_plan
 
 deploy_plan(Path(__file__).parent / "plan.yaml")

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+import pulumi
 import pulumi.runtime
 import pydantic
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
@@ -152,6 +153,19 @@ def reset_clients() -> None:
         _stack_config, _settings, _sms, _oms = None, None, None, None
 
 
+# -- telling the user -----------------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    """Tell the user how things go. The engine shows a provider's messages under the stack, and runs
+    messages of one severity together unless each ends its line."""
+    pulumi.log.info(message + "\n")
+
+
+def warn(message: str) -> None:
+    pulumi.log.warn(message + "\n")
+
+
 # -- check ----------------------------------------------------------------------------------------
 
 
@@ -248,71 +262,6 @@ class BaseProvider(ResourceProvider):
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces))
 
 
-# -- waiting --------------------------------------------------------------------------------------
-
-
-class WaitTimeout(RuntimeError):
-    """A wait ran past its bound."""
-
-
-class WaitFailed(RuntimeError):
-    """The object reached a state from which what we wait for will not come by itself."""
-
-
-#: While the state stays the same, a wait says it is still waiting this often (seconds).
-PROGRESS_EVERY = 30.0
-
-
-def wait_until(
-    what: str,
-    poll: Callable[[], T],
-    done: Callable[[T], bool],
-    *,
-    timeout: float | None = None,
-    describe: Callable[[T], str] = str,
-    failed: Callable[[T], str | None] = lambda _: None,
-    phase: Callable[[T], object] | None = None,
-) -> T:
-    """Poll until `done`, saying what we wait for; back off from 1 s to the poll interval.
-
-    Fails with WaitTimeout after `timeout` seconds (default: the settings' wait_timeout), or with
-    WaitFailed at once when `failed` returns a reason. Progress is logged when the `phase` changes
-    (default: the description) and at least every PROGRESS_EVERY seconds, so a wait of hours shows
-    it is alive without printing a line per poll.
-    """
-    from pulumi import log
-
-    start = time.monotonic()
-    bound = settings().wait_timeout if timeout is None else float(timeout)
-    # Start polling quickly (most transitions are short), then back off to the configured interval.
-    ceiling = max(settings().poll_interval, 0.05)
-    interval = min(1.0, ceiling)
-    phase_of = phase or describe
-    last_phase: object = None
-    last_log = start
-    while True:
-        value = poll()
-        if done(value):
-            return value
-        reason = failed(value)
-        if reason:
-            raise WaitFailed(f"{what}: {reason}")
-        now = time.monotonic()
-        elapsed = now - start
-        state = describe(value)
-        current_phase = phase_of(value)
-        if current_phase != last_phase or now - last_log >= PROGRESS_EVERY:
-            log.info(f"waiting for {what}: {state} ({elapsed:.0f}s)")
-            last_phase, last_log = current_phase, now
-        if elapsed > bound:
-            raise WaitTimeout(
-                f"gave up waiting for {what} after {elapsed:.0f}s (last seen: {state}); the bound is "
-                f"{bound:g}s: raise it with the resource's wait_timeout or HW_WAIT_TIMEOUT (seconds)"
-            )
-        time.sleep(max(0.0, min(interval, bound - elapsed + 0.01)))
-        interval = min(interval * 1.5, ceiling)
-
-
 # -- creating without duplicates ------------------------------------------------------------------
 
 
@@ -360,8 +309,6 @@ def left_behind(what: str, wanted: Mapping[str, Any], found: list[Mapping[str, A
     that earlier attempt's object and is taken over. One with other settings belongs to someone else:
     that is a clear error naming its ID, never a silent take-over (destroy would delete it).
     """
-    from pulumi import log
-
     if not found:
         return None
     ids = [str(obj.get("id")) for obj in found]
@@ -369,7 +316,7 @@ def left_behind(what: str, wanted: Mapping[str, Any], found: list[Mapping[str, A
         project(plain(found[0].get(k)), plain(v)) == plain(v) for k, v in wanted.items()
     )
     if same:
-        log.info(f"{what}: found {ids[0]} with the plan's name and settings, left by an interrupted run; "
+        say(f"{what}: found {ids[0]} with the plan's name and settings, left by an interrupted run; "
                  "using it")
         return ids[0]
     raise ValueError(
@@ -385,15 +332,13 @@ def undo_on_failure(what: str, undo: Callable[[], None]) -> Iterator[None]:
     Pulumi records nothing when create raises, so an object left behind would be unknown to the
     stack, and the next `pulumi up` would collide with it (same unique name).
     """
-    from pulumi import log
-
     try:
         yield
     except BaseException:
         try:
             undo()
         except Exception as undo_error:  # the original error matters more; say what is left over
-            log.warn(f"{what} was created but could not be removed after the error: {undo_error}")
+            warn(f"{what} was created but could not be removed after the error: {undo_error}")
         raise
 
 

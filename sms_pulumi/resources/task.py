@@ -1,35 +1,28 @@
-"""Task: `/v3/tasks` (manual 5.4), the migration of one source server, with a declarative run state.
+"""Task: `/v3/tasks` (manual 5.4), the migration of one source server.
 
 Schema: the wire model `CreateTaskRequest` (sms_pulumi.api.models.tasks); inputs carry the wire names,
 except `source_server_id` (the wire's `source_server.id`). Region and project default to the
-provider's settings (HW_REGION_NAME, HW_PROJECT_ID); the target disks default to the layout SMS
-recommends for the source (`init_target_server` of `GET /v3/sources/{id}`).
+provider's settings (`huaweicloud:region`/`projectId`, or HW_REGION_NAME/HW_PROJECT_ID); the target
+disks default to the layout SMS recommends for the source (`init_target_server` of
+`GET /v3/sources/{id}`).
 
 What changes in place: what `PUT /v3/tasks/{id}` takes (name, priority, speed limit, migration IP,
 target server, template, region/project, ...). What the API cannot change (the source server, sync
 mode, checks chosen at creation) replaces the task.
 
-`run_state` says where the task should be, and create/update carry it out with actions and waits:
+A task does not say whether it runs: its wave does (sms_pulumi.resources.wave), for all its tasks at
+once. So create and update return as soon as SMS has the task, and a wave of a hundred servers does
+not wait for each one in turn. Read (`pulumi refresh`) answers from one list of all tasks shared by
+the reads of the refresh (sms_pulumi.resources.task_index): fields a list item does not carry (region,
+project, template, the target's disks) keep their stored values.
 
-    not set / "not_managed"   nothing is done, nothing is compared
-    "running"                 started (RUNNING, then SYNCING or MIGRATE_SUCCESS by itself)
-    "stopped"                 paused (ABORT); a READY task counts as stopped
-    "cut_over"                started, replicated, then launched on the target (MIGRATE_SUCCESS)
-
-Read maps the live state back relative to that wish: natural progress (RUNNING -> SYNCING ->
-MIGRATE_SUCCESS) is not drift; a task paused in the console reads "stopped", a failed one "failed",
-so `pulumi refresh` shows it and `pulumi up` resumes it. Read sees only the stored outputs (Pulumi
-3.79), so the wish is stored beside them as `desired_run_state`. Live progress is not an output (it
-would make every refresh a change): `task_status()` reads it for stack exports.
-
-Delete never strands a running migration: a running task is stopped (ABORT) first, then deleted, and
-the provider waits until it is gone.
+Delete never strands a running migration: a running task is paused (ABORT) first, then deleted.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+import inspect
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pulumi
@@ -44,8 +37,10 @@ from sms_pulumi.api.models.tasks import (
     TaskAction,
     TaskDetail,
     TaskState,
+    TaskSummary,
     UpdateTaskRequest,
 )
+from sms_pulumi.resources import task_index
 from sms_pulumi.resources._provider import (
     BaseProvider,
     Field,
@@ -56,14 +51,16 @@ from sms_pulumi.resources._provider import (
     merge,
     plain,
     project,
-    run_state_failures,
+    say,
     settings,
     sms_client,
     validation_failures,
-    wait_until,
 )
+from sms_pulumi.resources.task_lifecycle import ACTIVE, STATE_REFUSALS
+from sms_pulumi.resources.waiters import StateWaiter
 
-RUN_STATES = ("not_managed", "running", "stopped", "cut_over")
+#: Whether this SDK's ReadResult takes inputs (3.2xx; not 3.139): the preview can then name drift.
+_READ_TAKES_INPUTS = "inputs" in inspect.signature(ReadResult.__init__).parameters
 
 #: Changed in place by PUT /v3/tasks/{id}.
 _UPDATABLE = (
@@ -79,24 +76,12 @@ _CREATE_ONLY = (
 #: Filled from the provider's settings when absent.
 _FROM_SETTINGS = ("region_name", "region_id", "project_name", "project_id")
 
-S = TaskState
-_STARTABLE = {S.READY, S.ABORT, S.MIGRATE_FAIL, S.SYNC_FAIL}
-_FAILED = {S.MIGRATE_FAIL, S.SYNC_FAIL, S.SYNC_F_ROLLBACK_SUCCESS, S.SYNC_F_ROLLBACKING}
-_PAUSED = {S.ABORT, S.ABORTING, S.READY}
-_ACTIVE = {S.RUNNING, S.SYNCING}
-#: "Not allowed in the task's current state" (start / stop / cut-over): the task moved on between
-#: our read and the action (e.g. it finished); the waits that follow read where it is now.
-_STATE_REFUSALS = {"SMS.7713", "SMS.7714", "SMS.7721"}
-
-
 class TaskProvider(BaseProvider):
-    OUTPUTS = ("target_server_id", "desired_run_state")
     FIELDS: ClassVar[tuple[Field, ...]] = (
         Field("source_server_id", replace=True),
         *(Field(n, server_default=n in _FROM_SETTINGS) for n in _UPDATABLE),
         *(Field(n, replace=True) for n in _CREATE_ONLY),
         Field("target_server"),
-        Field("run_state"),
         Field("wait_timeout"),
         Field("adopt_id", create_only=True),
     )
@@ -107,7 +92,11 @@ class TaskProvider(BaseProvider):
         if isinstance(name, str) and not name.strip():
             # The wire model allows 0-255 characters, but SMS refuses an empty task name (SMS.7711).
             failures.append(CheckFailure("name", "a task needs a name"))
-        failures += run_state_failures(news, RUN_STATES)
+        timeout = news.get("wait_timeout")
+        if timeout is not None and not is_unknown(timeout) and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+        ):
+            failures.append(CheckFailure("wait_timeout", "must be a positive number of seconds"))
         body = _create_body(news, fill=False)
         target = body.get("target_server")
         if (isinstance(target, dict) and not is_unknown(target) and not target.get("vm_id")
@@ -137,8 +126,8 @@ class TaskProvider(BaseProvider):
             request = CreateTaskRequest.model_validate(_create_body(props, fill=True))
             source_id = request.source_server.id
             on_source = client.find_tasks_by_source(source_id)
-            ours = [t for t in on_source if t.name == request.name and t.state != S.DELETING]
-            others = [t for t in on_source if t.name != request.name and t.state != S.DELETING]
+            ours = [t for t in on_source if t.name == request.name and t.state != TaskState.DELETING]
+            others = [t for t in on_source if t.name != request.name and t.state != TaskState.DELETING]
             if others:
                 raise ValueError(
                     f"source_server_id: source {source_id} already has task {others[0].name!r} "
@@ -149,7 +138,7 @@ class TaskProvider(BaseProvider):
                 # An earlier `pulumi up` created it and then failed (a wait, a lost answer): Pulumi
                 # recorded nothing, so find it again instead of failing on SMS.6005.
                 task_id = str(ours[0].id)
-                pulumi.log.info(f"task {request.name}: found task {task_id} of an earlier attempt; using it")
+                say(f"task {request.name}: found task {task_id} of an earlier attempt; using it")
                 _put(task_id, props, client.show_task(task_id))
             else:
                 task_id = create_once(
@@ -157,46 +146,59 @@ class TaskProvider(BaseProvider):
                     lambda: client.create_task(request),
                     lambda: [t for t in client.find_tasks_by_source(source_id) if t.name == request.name],
                 )
-        live = _converge(task_id, props)
-        return CreateResult(task_id, _outputs(props, live))
+        task_index.forget()
+        return CreateResult(task_id, _outputs(props, client.show_task(task_id)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        try:
-            live = sms_client().show_task(id_)
-        except NotFoundError:
+        live = task_index.snapshot().get(id_)
+        if live is None or live.state == TaskState.DELETING:
             return ReadResult(None, {})
-        if live.state == S.DELETING:
-            return ReadResult(None, {})
-        return ReadResult(id_, _outputs(props, live, stored=True))
+        outs = _outputs(props, live)
+        if not _READ_TAKES_INPUTS:
+            return ReadResult(id_, outs)
+        # Inputs as SMS has them now: the next preview shows each difference, e.g. a console rename.
+        inputs = {f.name: outs[f.name] for f in self.FIELDS if outs.get(f.name) is not None}
+        return ReadResult(id_, outs, inputs=inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        client = sms_client()
         changed = {f.name for f in changed_fields(self.FIELDS, olds, news)}
-        if changed & {*_UPDATABLE, "target_server"}:
-            _put(id_, news, sms_client().show_task(id_))
-        live = _converge(id_, news)
+        try:
+            live = client.show_task(id_)
+            if changed & {*_UPDATABLE, "target_server"}:
+                _put(id_, news, live)
+                task_index.forget()
+                live = client.show_task(id_)
+        except NotFoundError:
+            raise ValueError(
+                f"task {news.get('name')!r} ({id_}) was deleted outside Pulumi: run `pulumi refresh` (it "
+                "drops the task from the state), then `pulumi up` creates it again"
+            ) from None
         return UpdateResult(_outputs(news, live))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = sms_client()
         timeout = props.get("wait_timeout")
         try:
-            live = client.show_task(id_)
-            name = live.name or id_
-            if live.state in _ACTIVE:
-                pulumi.log.info(f"task {name}: stopping the migration ({live.state}) before deleting it")
-                _act(id_, name, TaskAction.STOP)
-            if live.state in {*_ACTIVE, S.ABORTING}:
-                _wait_state(id_, name, lambda s: s not in {*_ACTIVE, S.ABORTING}, "to stop", timeout)
-            if live.state != S.DELETING:
-                client.delete_task(id_)
-            wait_until(
-                f"task {name} to be deleted",
-                lambda: _gone_or_state(id_),
-                lambda state: state is None,
-                timeout=timeout,
-            )
+            live: TaskDetail | None = client.show_task(id_)
         except NotFoundError:
             return
+        name = (live.name if live else None) or id_
+        if live is not None and live.state in ACTIVE:
+            say(f"task {name}: pausing the migration ({live.state}) before deleting it")
+            _act(id_, name, TaskAction.STOP)
+        if live is not None and live.state in {*ACTIVE, TaskState.ABORTING}:
+            live = _waiter(id_, f"task {name} to pause", pending={*ACTIVE, TaskState.ABORTING},
+                           target={None, *TaskState} - {*ACTIVE, TaskState.ABORTING}).wait(timeout)
+        if live is None:
+            return
+        if live.state != TaskState.DELETING:
+            try:
+                client.delete_task(id_)
+            except NotFoundError:
+                return
+        task_index.forget()
+        _waiter(id_, f"task {name} to be deleted", pending={TaskState.DELETING}, target={None}).wait(timeout)
 
 
 def _adopt(task_id: str, props: Mapping[str, Any]) -> None:
@@ -279,160 +281,32 @@ def _act(task_id: str, name: str, action: TaskAction) -> None:
     try:
         sms_client().task_action(task_id, action)
     except ApiError as exc:
-        if exc.error_code not in _STATE_REFUSALS:
+        if exc.error_code not in STATE_REFUSALS:
             raise
-        pulumi.log.info(f"task {name}: {action} refused, the task moved on meanwhile ({exc.error_code})")
+        say(f"task {name}: {action} refused, the task moved on meanwhile ({exc.error_code})")
+    task_index.forget()
 
 
-def _gone_or_state(task_id: str) -> str | None:
+def task_or_none(task_id: str) -> TaskDetail | None:
+    """The task's status function: the task as SMS shows it now, None once it is gone."""
     try:
-        return sms_client().show_task(task_id).state
+        return sms_client().show_task(task_id)
     except NotFoundError:
         return None
 
 
-def _error_text(task: TaskDetail) -> str:
-    """`error_json` (a JSON string with error_code / error_msg) as one line."""
-    raw = task.error_json or ""
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return raw or "SMS gives no error details"
-    if isinstance(data, dict):
-        return " ".join(str(data[k]) for k in ("error_code", "error_msg") if data.get(k)) or raw
-    return raw
+def _waiter(task_id: str, what: str, *, pending: set[str | None], target: set[str | None]
+            ) -> StateWaiter[TaskDetail]:
+    return StateWaiter(what, lambda: task_or_none(task_id), lambda t: t.state if t else None,
+                       pending=frozenset(pending), target=frozenset(target))
 
 
-def _wait_state(
-    task_id: str,
-    name: str,
-    done: Callable[[str | None], bool],
-    what: str,
-    timeout: float | None,
-    *,
-    stalls: Callable[[TaskDetail], str | None] = lambda _: None,
-) -> TaskDetail:
-    """Wait until the task's state is `done`; a failure (or what `stalls` names) ends the wait at once."""
-    client = sms_client()
-
-    def failed(task: TaskDetail) -> str | None:
-        if task.state in _FAILED and not done(task.state):
-            return f"the task failed ({task.state}): {_error_text(task)}"
-        return stalls(task)
-
-    return wait_until(
-        f"task {name} {what}",
-        lambda: client.show_task(task_id),
-        lambda t: done(t.state),
-        timeout=timeout,
-        describe=_describe,
-        failed=failed,
-        phase=_phase,
-    )
-
-
-def _paused(task: TaskDetail) -> str | None:
-    """Progress waits give up on a task that is paused: it will not get anywhere by itself."""
-    if task.state in {S.ABORT, S.READY}:
-        return f"the task is paused ({task.state}); start it again (run_state) and retry"
-    return None
-
-
-def _running_subtask(task: TaskDetail) -> Any:
-    running = [s for s in task.sub_tasks or [] if s.end_date is None and s.start_date is not None]
-    return running[0] if running else None
-
-
-def _describe(task: TaskDetail) -> str:
-    sub = _running_subtask(task)
-    return f"{task.state}, {sub.name} {sub.progress or 0}%" if sub is not None else str(task.state)
-
-
-def _phase(task: TaskDetail) -> object:
-    sub = _running_subtask(task)
-    return (task.state, sub.name if sub is not None else None)
-
-
-def _target_known(task: TaskDetail) -> bool:
-    """The target server's ID is there, or the task left RUNNING and will not create it now."""
-    return bool(task.target_server and task.target_server.vm_id) or task.state != S.RUNNING
-
-
-def _converge(task_id: str, props: Mapping[str, Any]) -> TaskDetail:
-    """Carry out `run_state`: actions, then waits for the state they lead to."""
-    client = sms_client()
-    wanted = props.get("run_state") or "not_managed"
-    timeout = props.get("wait_timeout")
-    live = client.show_task(task_id)
-    if wanted == "not_managed":
-        return live
-    name = live.name or task_id
-    uses_template = bool(props.get("vm_template_id"))
-
-    if wanted in ("running", "cut_over"):
-        if live.state == S.ABORTING:
-            live = _wait_state(task_id, name, lambda s: s != S.ABORTING, "to finish pausing", timeout)
-        if live.state in _STARTABLE:
-            pulumi.log.info(f"task {name}: starting ({live.state})")
-            _act(task_id, name, TaskAction.START)
-            live = _wait_state(task_id, name, lambda s: s not in _STARTABLE | {S.ABORTING}, "to start",
-                               timeout)
-        if uses_template and wanted == "running" and not _target_known(live):
-            # The target server exists once CREATE_CLOUD_SERVER is done: wait for its ID.
-            live = wait_until(
-                f"task {name}: target server to be created",
-                lambda: client.show_task(task_id),
-                _target_known,
-                timeout=timeout, describe=_describe, phase=_phase,
-            )
-    if wanted == "cut_over":
-        if live.state not in {S.SYNCING, S.MIGRATE_SUCCESS}:
-            live = _wait_state(task_id, name, lambda s: s in {S.SYNCING, S.MIGRATE_SUCCESS},
-                               "to finish replicating", timeout, stalls=_paused)
-        if live.state == S.SYNCING:
-            pulumi.log.info(f"task {name}: cutting over (launching the target server)")
-            _act(task_id, name, TaskAction.TEST)
-            live = _wait_state(task_id, name, lambda s: s == S.MIGRATE_SUCCESS, "to cut over", timeout,
-                               stalls=_paused)
-    if wanted == "stopped":
-        if live.state == S.MIGRATE_SUCCESS:
-            raise ValueError(f"run_state: task {name} is already cut over; it cannot be stopped")
-        if live.state in _ACTIVE:
-            pulumi.log.info(f"task {name}: pausing ({live.state})")
-            _act(task_id, name, TaskAction.STOP)
-        if live.state in {*_ACTIVE, S.ABORTING}:
-            live = _wait_state(
-                task_id, name, lambda s: s in (_PAUSED - {S.ABORTING}) | _FAILED, "to pause", timeout,
-                stalls=lambda t: "the task was cut over meanwhile" if t.state == S.MIGRATE_SUCCESS else None,
-            )
-    return live
-
-
-def effective_run_state(wanted: str | None, state: str | None) -> str | None:
-    """Where the task is, in the words of `run_state`, judged against where it should be.
-
-    Natural progress is not drift: a running task that reached SYNCING or MIGRATE_SUCCESS is still
-    "running". A paused task is "stopped" and a failed one "failed" (a failed task counts as
-    stopped when it should be stopped).
-    """
-    if wanted in (None, "not_managed"):
-        return wanted
-    if state in _FAILED:
-        return "stopped" if wanted == "stopped" else "failed"
-    if state in _PAUSED:
-        return "stopped"
-    if state == S.MIGRATE_SUCCESS:
-        return "running" if wanted == "running" else "cut_over"
-    return "running"
-
-
-def _outputs(props: Mapping[str, Any], live: TaskDetail, *, stored: bool = False) -> dict[str, Any]:
+def _outputs(props: Mapping[str, Any], live: TaskDetail | TaskSummary) -> dict[str, Any]:
     """Inputs as SMS reports them now (drift shows here); fields SMS does not report as asked.
 
-    `stored`: `props` are the stored outputs (read), whose `run_state` is where the task was; the
-    wish is kept beside it (`desired_run_state`), because read never sees the inputs in Pulumi 3.79.
+    `live` is the show answer (create, update) or a list item (read), which carries fewer fields:
+    what it lacks keeps the value of `props`.
     """
-    wanted = props.get("desired_run_state", props.get("run_state")) if stored else props.get("run_state")
     outs = {k: props.get(k) for k in (*_CREATE_ONLY, "wait_timeout", "adopt_id")}
     for key in _UPDATABLE:
         if props.get(key) is None and key not in _FROM_SETTINGS:
@@ -444,23 +318,23 @@ def _outputs(props: Mapping[str, Any], live: TaskDetail, *, stored: bool = False
     outs["source_server_id"] = live.source_server.id if live.source_server else props.get("source_server_id")
     target = plain(props.get("target_server"))
     live_target = live.target_server.model_dump(mode="json", exclude_none=True) if live.target_server else {}
-    outs["target_server"] = project(live_target, target) if isinstance(target, dict) else target
-    outs["run_state"] = effective_run_state(wanted, live.state)
-    outs["desired_run_state"] = wanted
-    outs["target_server_id"] = (live.target_server.vm_id if live.target_server else None) or None
+    if isinstance(target, dict):
+        # Only what the user wrote is compared; what the answer lacks (a list item has no disks) stays.
+        seen = project(live_target, target)
+        outs["target_server"] = {k: target[k] if seen.get(k) is None else seen[k] for k in target}
+    else:
+        outs["target_server"] = target
     return outs
 
 
 class Task(Resource, module="sms", name="Task"):
-    """A migration task for one source server, with its run state managed declaratively."""
+    """A migration task for one source server; its wave (``Wave``) says whether it runs."""
 
     name: pulumi.Output[str]
     type: pulumi.Output[str]
     os_type: pulumi.Output[str]
     source_server_id: pulumi.Output[str]
     target_server: pulumi.Output[dict[str, Any]]
-    run_state: pulumi.Output[str]
-    target_server_id: pulumi.Output[str]
     region_id: pulumi.Output[str]
     project_id: pulumi.Output[str]
     vm_template_id: pulumi.Output[str]
@@ -475,7 +349,6 @@ class Task(Resource, module="sms", name="Task"):
         os_type: pulumi.Input[str],
         source_server_id: pulumi.Input[str],
         target_server: pulumi.Input[dict[str, Any]],
-        run_state: pulumi.Input[str] | None = None,
         vm_template_id: pulumi.Input[str] | None = None,
         migration_ip: pulumi.Input[str] | None = None,
         region_name: pulumi.Input[str] | None = None,
@@ -506,7 +379,6 @@ class Task(Resource, module="sms", name="Task"):
         :param target_server: ``{"name", "vm_id"?, "disks"?, "volume_groups"?}``; without disks, the
             layout SMS recommends for the source is used; without vm_id, SMS creates the target
             (give ``vm_template_id``).
-        :param run_state: ``running``, ``stopped``, ``cut_over``, or ``not_managed`` (the default).
         :param vm_template_id: Template for the target server SMS creates.
         :param migration_ip: IP the source reaches the target on (EIP or private IP).
         :param region_name: Target region name (default: the provider's region).
@@ -525,13 +397,13 @@ class Task(Resource, module="sms", name="Task"):
         :param is_need_consistency_check: Run a consistency check.
         :param need_migration_test: Enable the migration drill.
         :param auto_install_pvdriver: Install PV drivers on the target (undocumented field of 4.1).
-        :param wait_timeout: Bound of each wait (start, stop, cut-over, delete), seconds
-            (default: HW_WAIT_TIMEOUT or 1800).
+        :param wait_timeout: Bound of the waits of a delete (pause, then gone), seconds
+            (default: HW_WAIT_TIMEOUT or 1800). The run state is the wave's (``Wave``).
         :param adopt_id: ID of an existing task to bring under management instead of creating one.
         """
         props: dict[str, Any] = {
             "name": name, "type": type, "os_type": os_type, "source_server_id": source_server_id,
-            "target_server": target_server, "run_state": run_state, "vm_template_id": vm_template_id,
+            "target_server": target_server, "vm_template_id": vm_template_id,
             "migration_ip": migration_ip, "region_name": region_name, "region_id": region_id,
             "project_name": project_name, "project_id": project_id, "priority": priority,
             "use_public_ip": use_public_ip, "exist_server": exist_server,
@@ -540,33 +412,6 @@ class Task(Resource, module="sms", name="Task"):
             "start_network_check": start_network_check,
             "is_need_consistency_check": is_need_consistency_check,
             "need_migration_test": need_migration_test, "auto_install_pvdriver": auto_install_pvdriver,
-            "wait_timeout": wait_timeout, "adopt_id": adopt_id, "target_server_id": None,
+            "wait_timeout": wait_timeout, "adopt_id": adopt_id,
         }
         super().__init__(TaskProvider(), resource_name, props, opts)
-
-
-def task_status(task_id: pulumi.Input[str]) -> pulumi.Output[dict[str, Any]]:
-    """The live state of a task, read while the program runs: for stack exports and reports.
-
-    Unlike resource outputs, this changes as the migration progresses (state, progress of the current
-    sub-task, target server ID), so it is read on every `pulumi up`, never stored as a resource output.
-    """
-
-    def read(task_id: str) -> dict[str, Any]:
-        if pulumi.runtime.is_dry_run():
-            return {}
-        return task_progress(sms_client().show_task(task_id))
-
-    return pulumi.Output.from_input(task_id).apply(read)
-
-
-def task_progress(task: TaskDetail) -> dict[str, Any]:
-    """State, current step with its progress, sub-tasks done, target server ID of a task."""
-    subtasks = task.sub_tasks or []
-    done = sum(1 for s in subtasks if (s.progress or 0) >= 100)
-    return {
-        "state": task.state,
-        "current": _describe(task),
-        "subtasks_done": f"{done}/{len(subtasks)}",
-        "target_server_id": (task.target_server.vm_id if task.target_server else None) or None,
-    }

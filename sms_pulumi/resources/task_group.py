@@ -79,9 +79,11 @@ from sms_pulumi.resources._provider import (
     oms_client,
     plain,
     run_state_failures,
+    say,
     validation_failures,
-    wait_until,
+    warn,
 )
+from sms_pulumi.resources.waiters import wait_until
 
 RUN_STATES = ("not_managed", "running", "paused")
 
@@ -220,7 +222,7 @@ class TaskGroupProvider(BaseProvider):
                 )
             if found:
                 group_id = str(found[0].group_id)
-                pulumi.log.warn(
+                warn(
                     f"{what}: task group {group_id} with the same description and buckets exists already "
                     "(an interrupted earlier run may have created it): managing it instead of creating "
                     "another one"
@@ -267,7 +269,7 @@ class TaskGroupProvider(BaseProvider):
             live = client.show_task_group(id_)
             status = _status(live)
             if status in _ACTIVE:
-                pulumi.log.info(f"task group {id_}: stopping the migration before deleting it")
+                say(f"task group {id_}: stopping the migration before deleting it")
                 live = _stop(id_)
                 status = _status(live)
             if status in _ACTIVE | {S.PAUSING}:
@@ -362,7 +364,7 @@ def _live_policy(live: LiveTaskGroup) -> list[dict[str, Any]]:
 
 def _set_bandwidth(group_id: str, props: Mapping[str, Any]) -> None:
     windows = _policy(props.get("bandwidth_policy"))
-    pulumi.log.info(
+    say(
         f"task group {group_id}: bandwidth policy -> "
         + (", ".join(f"{w['start']}-{w['end']} {w['max_bandwidth']} B/s" for w in windows) or "no limits")
     )
@@ -476,12 +478,12 @@ def _converge(group_id: str, props: Mapping[str, Any], live: LiveTaskGroup | Non
             live = _wait(group_id, lambda s: s != S.PAUSING, "to finish pausing", timeout)
             status = _status(live)
         if status == S.PAUSED:
-            pulumi.log.info(f"task group {group_id}: resuming ({_describe(live)})")
+            say(f"task group {group_id}: resuming ({_describe(live)})")
             client.start_task_group(group_id, _validated(StartTaskGroupRequest, _keys(props)))
             live = _wait(group_id, lambda s: s not in _PAUSED, "to resume", timeout, fail_on_failure=True)
         elif status in _FAILED:
             only_failed = bool(live.failed_object_record and live.failed_object_record.result)
-            pulumi.log.info(
+            say(
                 f"task group {group_id}: retrying ({_describe(live)}), "
                 + ("the failed objects only" if only_failed else "the whole group")
             )
@@ -490,7 +492,7 @@ def _converge(group_id: str, props: Mapping[str, Any], live: LiveTaskGroup | Non
             live = _wait(group_id, lambda s: s not in _FAILED, "to restart", timeout)
     elif wanted == "paused":
         if status in _ACTIVE:
-            pulumi.log.info(f"task group {group_id}: pausing ({_describe(live)})")
+            say(f"task group {group_id}: pausing ({_describe(live)})")
             live = _stop(group_id)
             status = _status(live)
         if status in _ACTIVE | {S.PAUSING}:

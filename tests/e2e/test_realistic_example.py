@@ -12,7 +12,7 @@ import pytest
 
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.pulumi_cli import PulumiWorkspace
-from sms_pulumi.report import parse_preview, render
+from sms_pulumi.plan.report import parse_preview, render
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -67,9 +67,11 @@ bandwidth:
   late: [{start: "25:00", end: "26:00", speed: 5}]
 waves: []
 """)
-    text = errors_of(path)
-    assert "templates.linux: publicip.bandwidth_size: Input should be less than or equal to 2000" in text
-    assert "bandwidth: office: windows: time windows 08:00-18:00 and 17:00-19:00 overlap" in text
+    lines = lines_of(path)
+    # Each problem on its own line, at the line of the value itself.
+    assert f"{path}:3: templates.linux.publicip.bandwidth_size: Input should be less than or equal to 2000" in lines
+    assert f"{path}:5: bandwidth.office.windows: time windows 08:00-18:00 and 17:00-19:00 overlap" in lines
+    assert any(line.startswith(f"{path}:6: bandwidth.late.windows[0].start:") for line in lines), lines
 
 
 def test_secrets_are_refused_in_the_file(tmp_path: Path) -> None:
@@ -97,16 +99,60 @@ waves:
     bandwidth: nope
     servers: [{name: web-01}]
 """)
-    text = errors_of(path)
-    assert "waves[0].servers[1]: give the source server's name or ip" in text
-    text = errors_of(write(tmp_path, """\
+    assert f"{path}:4: waves[0].servers[1]: give the source server's name or ip" in lines_of(path)
+    path = write(tmp_path, """\
+templates:
+  linux: {flavor: s6.large.2}
 waves:
-  - {name: wave-1, template: missing, servers: [{name: web-01}]}
-  - {name: wave-2, bandwidth: nope, servers: [{name: web-01}]}
-"""))
-    assert "waves[0].servers[0].template: no template named 'missing'" in text
-    assert "waves[1].servers[0].bandwidth: no window set named 'nope'" in text
-    assert "waves[1].servers[0]: web-01 is already planned in waves[0].servers[0]" in text
+  - name: wave-1
+    template: missing
+    servers:
+      - name: web-01
+  - name: wave-2
+    bandwidth: nope
+    servers:
+      - name: app-01
+        template: windows-std
+      - name: web-01
+""")
+    lines = lines_of(path)
+    # Cross-references point at the line that names them, not at the top of the file.
+    assert f"{path}:5: waves[0].template: no template named 'missing' in templates (there are: 'linux')" in lines
+    assert f"{path}:9: waves[1].bandwidth: no bandwidth named 'nope' in bandwidth (there are: none)" in lines
+    assert (f"{path}:12: waves[1].servers[0].template: no template named 'windows-std' in templates "
+            "(there are: 'linux')") in lines
+    assert f"{path}:13: waves[1].servers[1]: web-01 is already planned in waves[0].servers[0]" in lines
+
+
+def test_a_key_given_twice_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+waves:
+  - name: wave-1
+    run_state: running
+    servers: [{name: web-01}]
+    run_state: stopped
+""")
+    assert lines_of(path) == [f"{path}:5: waves[0].run_state: given twice (first on line 3); YAML would keep "
+                              "only this one"]
+
+
+def test_enumerations_name_the_allowed_values(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+templates:
+  linux: {volumetype: FAST}
+waves:
+  - {name: wave-1, run_state: sprinting, servers: [{name: web-01, run_state: paused}]}
+""")
+    lines = lines_of(path)
+    assert (f"{path}:4: waves[0].run_state: Input should be 'running', 'stopped', 'cut_over' or "
+            "'not_managed'") in lines
+    assert any(line.startswith(f"{path}:4: waves[0].servers[0].run_state: Input should be") for line in lines)
+
+
+def lines_of(path: Path) -> list[str]:
+    with pytest.raises(PlanError) as info:
+        load_plan(path)
+    return info.value.lines
 
 
 def test_unreadable_and_malformed_files(tmp_path: Path) -> None:

@@ -31,7 +31,9 @@ from sms_pulumi.resources import _provider
 from sms_pulumi.resources.migration_project import MigrationProjectProvider
 from sms_pulumi.resources.speed_limit import SpeedLimitProvider
 from sms_pulumi.resources.task import TaskProvider
+from sms_pulumi.resources.task_lifecycle import RUN_STATES
 from sms_pulumi.resources.template import TemplateProvider
+from sms_pulumi.resources.wave import WaveProvider
 from tests.conftest import EmulatorCredentials
 
 try:  # TaskGroup (OMS) arrived after the SMS resources.
@@ -260,7 +262,7 @@ TEMPLATE = Case(
 TARGET = {"name": "web-01-cloud"}
 TASK_VALID: dict[str, Any] = {
     "name": "wave1-web-01", "type": "MIGRATE_BLOCK", "os_type": "LINUX", "source_server_id": "src-0001",
-    "target_server": TARGET, "vm_template_id": "tpl-0001", "run_state": "running", "priority": 1,
+    "target_server": TARGET, "vm_template_id": "tpl-0001", "priority": 1,
     "speed_limit": 100, "over_speed_threshold": 50, "migration_ip": "10.0.0.5", "syncing": True,
     "exist_server": False, "use_public_ip": True, "start_target_server": True, "wait_timeout": 600,
     "region_name": "cn-north-4", "region_id": "cn-north-4", "project_name": "cn-north-4",
@@ -280,7 +282,6 @@ TASK = Case(
             with_key(TARGET, "disks", non_list()),
             st.just(ABSENT),
         ),
-        "run_state": bad_enum({"not_managed", "running", "stopped", "cut_over"}),
         "priority": st.one_of(st.integers().filter(lambda n: n not in (0, 1, 2)), not_an_int()),
         "speed_limit": bad_int(0, 10000),
         "over_speed_threshold": bad_number(10, 100),
@@ -392,7 +393,29 @@ TASK_GROUP = Case(
     },
 )
 
-CASES = [PROJECT, TEMPLATE, TASK, SPEED_LIMIT]
+WAVE_VALID: dict[str, Any] = {
+    "name": "wave-1", "run_state": "running", "tasks": {"web-01": "task-0001", "web-02": "task-0002"},
+    "run_states": {"web-02": "stopped"}, "wait_timeout": 600, "max_parallel": 20, "actions_per_second": 5,
+    "retry": 1, "servers": {"web-01": {"source": "web-01 (10.0.1.11)"}},
+}
+WAVE = Case(
+    "Wave", WaveProvider, WAVE_VALID,
+    {
+        "run_state": st.one_of(bad_enum(set(RUN_STATES)), st.just(ABSENT)),
+        "tasks": st.one_of(non_dict(), st.dictionaries(st.text(min_size=1, max_size=5),
+                                                        st.one_of(st.just(""), st.integers(), _containers),
+                                                        min_size=1, max_size=3)),
+        "run_states": st.one_of(non_dict(), st.dictionaries(
+            st.text(min_size=1, max_size=5),
+            bad_enum(set(RUN_STATES)), min_size=1, max_size=3)),
+        "wait_timeout": st.one_of(st.integers(max_value=0), st.booleans(), st.text(min_size=1, max_size=4)),
+        "max_parallel": st.one_of(st.integers(max_value=0), st.booleans(), st.text(min_size=1, max_size=4)),
+        "actions_per_second": st.one_of(st.integers(max_value=0), st.booleans(),
+                                        st.text(min_size=1, max_size=4)),
+    },
+)
+
+CASES = [PROJECT, TEMPLATE, TASK, SPEED_LIMIT, WAVE]
 if TaskGroupProvider is not None:
     CASES.append(TASK_GROUP)
 CASE_IDS = [c.name for c in CASES]

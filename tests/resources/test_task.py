@@ -1,7 +1,7 @@
-"""Task provider against the emulator: check, diff, create, read, update, delete, and run states.
+"""Task provider against the emulator: check, diff, create, read, update, delete.
 
-The emulator's clock runs 200x: a web server's replication (about 8 simulated minutes) takes a few
-seconds. Waits poll every 0.05 s (HW_POLL_INTERVAL).
+Run states are the wave's (tests/resources/test_wave.py); here a task is started from outside, as
+the console (or a wave) would. The emulator's clock runs 200x; waits poll every 0.05 s.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ import pytest
 from sms_pulumi.api.models.tasks import CreateTaskRequest, TaskAction
 from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources._provider import WaitFailed, WaitTimeout
-from sms_pulumi.resources.task import TaskProvider, effective_run_state
-from sms_pulumi.resources.template import TemplateProvider
+from sms_pulumi.resources.task import TaskProvider
 from tests.polling import wait_for
 from tests.resources.helpers import (
     COMPUTED,
@@ -75,18 +73,18 @@ def tasks(emulator: EmulatorServer) -> list[dict[str, Any]]:
 def test_check_names_each_bad_field_and_calls_nothing(provider_env: EmulatorServer, sms: SmsClient) -> None:
     good = props(sms)
     provider_env.admin.clear_requests()
-    bad = {**good, "run_state": "sprinting", "wait_timeout": -5, "type": "MIGRATE_ALL", "priority": 7,
+    bad = {**good, "run_state": "running", "wait_timeout": -5, "type": "MIGRATE_ALL", "priority": 7,
            "speed_limit": 20000, "target_server": {"vm_id": VM_ID}, "colour": "blue"}
     del bad["source_server_id"]
     result = P().check({}, {**engine(bad), PROVIDER_KEY: "p"})
     named = {f.property: f.reason for f in result.failures}
     assert set(named) == {"run_state", "wait_timeout", "type", "priority", "speed_limit",
                           "target_server.name", "source_server_id", "colour"}, named
-    assert "running" in named["run_state"]
+    assert named["run_state"] == "unknown property 'run_state'", "run state is the wave's"
     assert P().check({}, engine(good)).failures == []
     # Disks are optional (the source's recommended layout); unknown values are checked later.
     assert P().check({}, engine({**good, "source_server_id": COMPUTED, "target_server": COMPUTED,
-                                 "run_state": COMPUTED})).failures == []
+                                 "wait_timeout": COMPUTED})).failures == []
     assert P().check({}, engine({**good, "target_server": {"name": COMPUTED}})).failures == []
     # A target SMS creates needs a template; an existing one needs its ID.
     no_target = {**good, "target_server": {"name": "web-01-cloud"}}
@@ -98,13 +96,13 @@ def test_check_names_each_bad_field_and_calls_nothing(provider_env: EmulatorServ
 def test_diff_updates_in_place_and_replaces_only_what_the_api_cannot_change(
     provider_env: EmulatorServer, sms: SmsClient
 ) -> None:
-    base = props(sms, run_state="running", priority=1, speed_limit=100)
+    base = props(sms, priority=1, speed_limit=100)
     olds = {**base, "region_name": "cn-north-4", "region_id": "cn-north-4", "project_name": "cn-north-4",
-            "project_id": "x", "target_server_id": VM_ID}
+            "project_id": "x"}
     assert_no_diff(P(), "t", olds, base)
     for news in (
         {**base, "name": "renamed"}, {**base, "speed_limit": 50}, {**base, "priority": 2},
-        {**base, "migration_ip": "192.168.0.9"}, {**base, "run_state": "stopped"},
+        {**base, "migration_ip": "192.168.0.9"},
         {**base, "target_server": {"name": "other", "vm_id": VM_ID}}, {**base, "wait_timeout": 120},
         {**base, "region_name": "cn-south-1"}, {**base, "vm_template_id": "tpl"},
     ):
@@ -117,22 +115,6 @@ def test_diff_updates_in_place_and_replaces_only_what_the_api_cannot_change(
         assert result.delete_before_replace is True  # one task per source at a time
     # Adoption is read by create only.
     assert_no_diff(P(), "t", olds, {**base, "adopt_id": "some-id"})
-
-
-def test_run_state_read_back_rules() -> None:
-    for live_state in ("RUNNING", "SYNCING", "MIGRATE_SUCCESS"):
-        assert effective_run_state("running", live_state) == "running"
-    for live_state in ("ABORT", "ABORTING", "READY"):
-        assert effective_run_state("running", live_state) == "stopped"
-        assert effective_run_state("cut_over", live_state) == "stopped"
-    assert effective_run_state("running", "MIGRATE_FAIL") == "failed"
-    assert effective_run_state("cut_over", "SYNC_FAIL") == "failed"
-    assert effective_run_state("stopped", "MIGRATE_FAIL") == "stopped"
-    assert effective_run_state("cut_over", "MIGRATE_SUCCESS") == "cut_over"
-    assert effective_run_state("cut_over", "SYNCING") == "running"
-    assert effective_run_state("stopped", "SYNCING") == "running"
-    assert effective_run_state(None, "ABORT") is None
-    assert effective_run_state("not_managed", "ABORT") == "not_managed"
 
 
 # -- create ---------------------------------------------------------------------------------------
@@ -186,19 +168,32 @@ def test_a_lost_create_answer_makes_no_duplicate(
 
 
 def test_a_task_left_by_a_failed_create_is_found_again(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    # The first `up` creates the task, then its wait fails: Pulumi records nothing.
-    provider_env.admin.clock(speed=20)
-    with pytest.raises(WaitTimeout):
-        create(P(), props(sms, run_state="cut_over", wait_timeout=0.3))
-    [left] = tasks(provider_env)
-    provider_env.admin.clock(speed=200)
+    # The first `up` posts the task, then dies before Pulumi records it (SIGKILL, a lost answer).
+    from sms_pulumi.resources.task import _create_body
+
+    left = sms.create_task(CreateTaskRequest.model_validate(_create_body(props(sms), fill=True)))
     # The next `up` creates it again: the same task is used, not a second one (SMS.6005).
-    again = create(P(), props(sms, run_state="running"))
-    assert again.id == left["id"]
+    again = create(P(), props(sms))
+    assert again.id == left.id
     assert [t["id"] for t in tasks(provider_env)] == [again.id]
     # Another task on the same source (not ours) is a clear error.
     with pytest.raises(ValueError, match="source_server_id: source .* already has task 'web-01-task'"):
         create(P(), props(sms, name="someone-else"))
+
+
+def test_create_returns_without_waiting(provider_env: EmulatorServer, sms: SmsClient) -> None:
+    # Starting is the wave's: a create is a few requests, never a wait, whatever the clock.
+    provider_env.admin.clock(speed=1)
+    news = props(sms)
+    provider_env.admin.clear_requests()
+    started = time.monotonic()
+    created = create(P(), news)
+    assert time.monotonic() - started < 2
+    calls = api_requests(provider_env)
+    # The source's recommended disks, the tasks on the source (no duplicate), the POST, the answer.
+    assert calls == {"GET /v3/sources/{source_id}": 1, "GET /v3/tasks": 1, "POST /v3/tasks": 1,
+                     "GET /v3/tasks/{task_id}": 1}, calls
+    assert state(sms, created.id) == "READY"
 
 
 def test_create_needs_a_project_id(
@@ -214,164 +209,13 @@ def test_create_needs_a_project_id(
     assert create(P(), {**news, "project_id": "p1"}).outs["project_id"] == "p1"
 
 
-# -- run state ------------------------------------------------------------------------------------
-
-
-def test_running_then_natural_progress_is_no_drift(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    # Without continuous sync, SMS cuts over by itself: RUNNING -> (cut-over round) -> MIGRATE_SUCCESS.
-    news = props(sms, run_state="running", syncing=False)
-    created = create(P(), news)
-    assert state(sms, created.id) == "RUNNING"
-    assert created.outs["run_state"] == "running"
-    seen = []
-    outs = created.outs
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        current = sms.show_task(created.id)
-        unfinished = [s.user_op for s in current.sub_tasks or [] if (s.progress or 0) < 100]
-        phase = f"{current.state} {unfinished[0] if unfinished else 'done'}"
-        if phase not in seen:
-            seen.append(phase)
-        _, outs = read(P(), created.id, outs)
-        assert outs["run_state"] == "running", phase
-        assert_no_diff(P(), created.id, outs, news)
-        if current.state == "MIGRATE_SUCCESS":
-            break
-        time.sleep(0.05)
-    assert seen == ["RUNNING REPLICATE", "RUNNING CUTOVER0", "MIGRATE_SUCCESS done"], seen
-    # With continuous sync: RUNNING -> SYNCING, still "running".
-    synced = create(P(), props(sms, "web-02", run_state="running"))
-    wait_state(sms, synced.id, "SYNCING")
-    _, outs = read(P(), synced.id, synced.outs)
-    assert outs["run_state"] == "running"
-    assert_no_diff(P(), synced.id, outs, props(sms, "web-02", run_state="running"))
-
-
-def test_paused_outside_pulumi_is_drift_and_up_resumes(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    news = props(sms, run_state="running")
-    created = create(P(), news)
-    sms.task_action(created.id, TaskAction.STOP)  # the console's "pause"
-    wait_state(sms, created.id, "ABORT")
-    _, outs = read(P(), created.id, created.outs)
-    assert outs["run_state"] == "stopped"
-    result = diff(P(), created.id, outs, news)
-    assert result.changes is True and result.replaces == []
-    outs = update(P(), created.id, outs, news)
-    assert outs["run_state"] == "running"
-    assert state(sms, created.id) in ("RUNNING", "SYNCING")
-
-
-def test_stop_and_start_again(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    created = create(P(), props(sms, run_state="running"))
-    outs = update(P(), created.id, created.outs, props(sms, run_state="stopped"))
-    assert state(sms, created.id) == "ABORT" and outs["run_state"] == "stopped"
-    assert_no_diff(P(), created.id, outs, props(sms, run_state="stopped"))
-    # A task created stopped stays READY: nothing to do.
-    idle = create(P(), props(sms, "web-02", run_state="stopped"))
-    assert state(sms, idle.id) == "READY" and idle.outs["run_state"] == "stopped"
-    outs = update(P(), created.id, outs, props(sms, run_state="running"))
-    assert state(sms, created.id) == "RUNNING" and outs["run_state"] == "running"
-
-
-def test_cut_over_waits_for_replication_then_launches_the_target(
-    provider_env: EmulatorServer, sms: SmsClient, capsys: pytest.CaptureFixture[str]
-) -> None:
-    news = props(sms, run_state="cut_over")
-    created = create(P(), news)
-    task = sms.show_task(created.id)
-    assert task.state == "MIGRATE_SUCCESS"
-    assert str([s.user_op for s in task.sub_tasks or []][-1]).startswith("CUTOVER")
-    assert created.outs["run_state"] == "cut_over"
-    assert_no_diff(P(), created.id, created.outs, news)
-    # The long wait said what it was waiting for (the host forwards this to `pulumi up`).
-    err = capsys.readouterr().err
-    assert "waiting for task web-01-task to finish replicating: RUNNING, MIGRATE_LINUX_BLOCK" in err
-    assert err.count("\n") < 40, "one line per phase, not per poll"
-    # A cut-over task cannot be stopped: say so.
-    with pytest.raises(ValueError, match="run_state: task web-01-task is already cut over"):
-        update(P(), created.id, created.outs, props(sms, run_state="stopped"))
-
-
-def test_a_failure_during_a_wait_is_a_clear_error(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    created = create(P(), props(sms, run_state="running"))
-    provider_env.admin.fail_task(created.id, after_ms=30_000, error_code="SMS.1801",
-                                 error_msg="Disk I/O error on the source.")
-    with pytest.raises(WaitFailed) as failure:
-        update(P(), created.id, created.outs, props(sms, run_state="cut_over"))
-    message = str(failure.value)
-    assert "task web-01-task to finish replicating: the task failed (MIGRATE_FAIL)" in message
-    assert "SMS.1801 Disk I/O error on the source." in message
-    # Refresh shows it; `up` starts it again.
-    _, outs = read(P(), created.id, created.outs)
-    assert outs["run_state"] == "failed"
-    assert diff(P(), created.id, outs, props(sms, run_state="running")).changes is True
-    outs = update(P(), created.id, outs, props(sms, run_state="running"))
-    assert state(sms, created.id) == "RUNNING" and outs["run_state"] == "running"
-
-
-def test_refresh_judges_against_the_wish_not_the_last_reading(
-    provider_env: EmulatorServer, sms: SmsClient
-) -> None:
-    news = props(sms, run_state="running", syncing=False)
-    created = create(P(), news)
-    provider_env.admin.fail_task(created.id)
-    _, outs = read(P(), created.id, created.outs)
-    assert outs["run_state"] == "failed"
-    # Someone restarts it in the console and it finishes: it is where the plan wants it, "running".
-    sms.task_action(created.id, TaskAction.START)
-    wait_state(sms, created.id, "MIGRATE_SUCCESS")
-    _, outs = read(P(), created.id, outs)
-    assert outs["run_state"] == "running"
-    assert_no_diff(P(), created.id, outs, news)
-
-
-def test_a_wait_past_its_bound_says_so(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    provider_env.admin.clock(speed=1)  # replication now takes minutes
-    created = create(P(), props(sms, run_state="running"))
-    with pytest.raises(WaitTimeout) as timeout:
-        update(P(), created.id, created.outs, props(sms, run_state="cut_over", wait_timeout=0.5))
-    message = str(timeout.value)
-    assert message.startswith("gave up waiting for task web-01-task to finish replicating after")
-    assert "last seen: RUNNING" in message and "the bound is 0.5s" in message
-    assert "wait_timeout" in message and "HW_WAIT_TIMEOUT" in message
-
-
-def test_a_task_paused_during_a_wait_ends_the_wait(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    provider_env.admin.clock(speed=20)
-    created = create(P(), props(sms, run_state="running"))
-
-    def pause_soon() -> None:
-        wait_for(lambda: api_requests(provider_env).get("GET /v3/tasks/{task_id}", 0), lambda n: n > 6,
-                 timeout=30)
-        sms.task_action(created.id, TaskAction.STOP)
-
-    pauser = threading.Thread(target=pause_soon)
-    pauser.start()
-    with pytest.raises(WaitFailed, match=r"the task is paused \(ABORT\)"):
-        update(P(), created.id, created.outs, props(sms, run_state="cut_over"))
-    pauser.join()
-
-
-def test_a_template_task_waits_for_its_target_server(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    template = create(TemplateProvider(), {
-        "name": "web", "is_template": True, "region": "cn-north-4", "projectid": "p", "flavor": "s6.large.2"})
-    news = props(sms, run_state="running", vm_template_id=template.id, exist_server=False,
-                 target_server={"name": "web-01-cloud"})
-    created = create(P(), news)
-    assert created.outs["target_server_id"], "the target server ID is known once create returns"
-    assert sms.show_task(created.id).target_server.vm_id == created.outs["target_server_id"]  # type: ignore[union-attr]
-    assert_no_diff(P(), created.id, created.outs, news)
-    P().delete(created.id, created.outs)
-    TemplateProvider().delete(template.id, template.outs)
-    assert tasks(provider_env) == [] and provider_env.admin.objects()["templates"] == []
-
-
 # -- update, drift, adoption, delete --------------------------------------------------------------
 
 
 def test_update_in_place(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    created = create(P(), props(sms, run_state="running"))
-    news = props(sms, run_state="running", name="web-01-renamed", speed_limit=50, priority=2,
+    created = create(P(), props(sms))
+    sms.task_action(created.id, TaskAction.START)
+    news = props(sms, name="web-01-renamed", speed_limit=50, priority=2,
                  migration_ip="192.168.0.10", target_server={"name": "web-01-new", "vm_id": VM_ID})
     outs = update(P(), created.id, created.outs, news)
     task = sms.show_task(created.id)
@@ -398,7 +242,7 @@ def test_drift_of_fields_is_read_back(provider_env: EmulatorServer, sms: SmsClie
 
 
 def test_adopt_an_existing_task_then_no_diff(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    news = props(sms, name="by-hand", run_state="stopped")
+    news = props(sms, name="by-hand")
     body = P().check({}, engine(news))
     assert body.failures == []
     from sms_pulumi.resources.task import _create_body
@@ -421,7 +265,8 @@ def test_adopt_an_existing_task_then_no_diff(provider_env: EmulatorServer, sms: 
 def test_delete_stops_a_running_task_and_waits_until_it_is_gone(
     provider_env: EmulatorServer, sms: SmsClient
 ) -> None:
-    created = create(P(), props(sms, run_state="running"))
+    created = create(P(), props(sms))
+    sms.task_action(created.id, TaskAction.START)
     provider_env.admin.clear_requests()
     P().delete(created.id, engine(created.outs))
     assert tasks(provider_env) == []
@@ -429,7 +274,8 @@ def test_delete_stops_a_running_task_and_waits_until_it_is_gone(
     assert calls["POST /v3/tasks/{task_id}/action"] == 1
     assert calls["DELETE /v3/tasks/{task_id}"] == 1
     # A syncing task likewise; a deleted one is done.
-    synced = create(P(), props(sms, run_state="running"))
+    synced = create(P(), props(sms))
+    sms.task_action(synced.id, TaskAction.START)
     wait_state(sms, synced.id, "SYNCING")
     P().delete(synced.id, synced.outs)
     assert tasks(provider_env) == []
@@ -444,21 +290,11 @@ def test_read_of_a_vanished_task_drops_it(provider_env: EmulatorServer, sms: Sms
     assert read(P(), created.id, created.outs) == (None, {})
 
 
-def test_a_lost_answer_to_an_action_is_not_an_error(provider_env: EmulatorServer, sms: SmsClient) -> None:
-    # "start" is applied but its answer is lost; the client sends it again and SMS refuses it
-    # (SMS.7713: the task is RUNNING already). The task is where it should be: no error.
-    provider_env.admin.add_fault("POST /v3/tasks/*/action", drop_rate=1.0, drop_mode="after", count=1)
-    created = create(P(), props(sms, run_state="running"))
-    assert state(sms, created.id) in ("RUNNING", "SYNCING") and created.outs["run_state"] == "running"
-    statuses = [r["status"] for r in provider_env.admin.requests(with_list=True)["requests"]
-                if r["route"] == "/v3/tasks/{task_id}/action"]
-    assert statuses[-1] == 400, statuses
-
-
 def test_an_action_refused_because_the_task_moved_on_is_not_an_error(
     provider_env: EmulatorServer, sms: SmsClient
 ) -> None:
-    created = create(P(), props(sms, run_state="running", syncing=False))
+    created = create(P(), props(sms, syncing=False))
+    sms.task_action(created.id, TaskAction.START)
     # Delete reads RUNNING and sends "stop"; while the stop is on its way the task finishes
     # (MIGRATE_SUCCESS), so SMS refuses it (SMS.7714). The delete carries on.
     provider_env.admin.add_fault("POST /v3/tasks/*/action", latency_ms=1000, count=1)

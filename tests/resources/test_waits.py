@@ -1,4 +1,5 @@
-"""The shared wait loop (`_provider.wait_until`): bound, failure, and how often it says it waits."""
+"""The shared wait loop (`waiters.wait_until`) and the state waiter: bound, failure, how often it says it
+waits, and an unexpected state failing the wait instead of counting as done."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ import time
 import pytest
 
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources import _provider
-from sms_pulumi.resources._provider import WaitFailed, WaitTimeout, wait_until
+from sms_pulumi.resources import _provider, waiters
+from sms_pulumi.resources.waiters import StateWaiter, WaitFailed, WaitTimeout, wait_until
 
 
 def test_progress_is_said_per_phase_and_then_periodically(
     provider_env: EmulatorServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(_provider, "PROGRESS_EVERY", 0.2)
+    monkeypatch.setattr(waiters, "PROGRESS_EVERY", 0.2)
     polls = itertools.count()
 
     def poll() -> int:
@@ -58,3 +59,15 @@ def test_a_failure_ends_the_wait_at_once(provider_env: EmulatorServer) -> None:
     with pytest.raises(WaitFailed, match="the task: it failed"):
         wait_until("the task", lambda: next(states), lambda s: s == "DONE",
                    failed=lambda s: "it failed" if s == "MIGRATE_FAIL" else None)
+
+
+def test_a_state_waiter_fails_on_a_state_it_does_not_expect(provider_env: EmulatorServer) -> None:
+    states = iter(["ABORTING", "ABORTING", "MIGRATE_SUCCESS"])
+    waiter = StateWaiter("task x to pause", lambda: next(states), lambda s: s,
+                         pending={"ABORTING"}, target={"ABORT", None})
+    with pytest.raises(WaitFailed, match="task x to pause: it is MIGRATE_SUCCESS, which does not lead to "
+                                         "ABORT or gone"):
+        waiter.wait(timeout=5)
+    gone = iter(["DELETING", None])
+    assert StateWaiter("task x to be deleted", lambda: next(gone), lambda s: s, pending={"DELETING"},
+                       target={None}).wait(timeout=5) is None

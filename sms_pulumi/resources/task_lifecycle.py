@@ -1,0 +1,127 @@
+"""What the resources rely on about a task's lifecycle: its states, which action SMS accepts in which
+state, and how a wave moves each task towards its run state. One table, each row naming the manual.
+
+The emulator keeps its own implementation of the lifecycle (sms_pulumi/emulator/sms/lifecycle.py),
+checked against the manual by its tests; this module is the client's reading of the same manual
+(api-reference/tasks.md section 11), and the provider tests check the two against each other.
+
+A run state is a `Goal`: the states that satisfy it, the states on the way to it (wait), and the
+states from which one action leads towards it. Any other state is unexpected: it fails the member
+instead of counting as done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sms_pulumi.api.models.tasks import TaskAction, TaskState
+
+S = TaskState
+
+#: The task failed; `start` runs it again (SMS.7713 counts these as "Error").
+FAILED = frozenset({S.MIGRATE_FAIL, S.SYNC_FAIL, S.SYNC_F_ROLLBACK_SUCCESS})
+#: Copying data: stopping it is what pauses a migration.
+ACTIVE = frozenset({S.RUNNING, S.SYNCING})
+#: Not copying, not failed: a new task, or one paused.
+PAUSED = frozenset({S.READY, S.ABORT})
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    """An action of `POST /v3/tasks/{id}/action` (manual 5.4.7) and the states SMS accepts it in."""
+
+    action: TaskAction
+    allowed: frozenset[str]
+    #: What SMS answers in any other state (appendix, "error codes").
+    refused_with: str
+    manual: str
+
+
+ACTIONS: Mapping[TaskAction, ActionRule] = {
+    rule.action: rule
+    for rule in (
+        ActionRule(TaskAction.START, PAUSED | FAILED, "SMS.7713",
+                   "5.4.7; SMS.7713: only ready, paused or failed tasks can be started"),
+        ActionRule(TaskAction.STOP, ACTIVE, "SMS.7714",
+                   "5.4.7; SMS.7714: only running tasks can be paused; SMS.7728 lists stopping/stopped "
+                   "as copy states of the syncing cycle, so a syncing task pauses too"),
+        ActionRule(TaskAction.TEST, frozenset({S.SYNCING}), "SMS.7721",
+                   "5.4.7 `test` launches the target (the cut-over); SMS.7721: only while syncing"),
+        ActionRule(TaskAction.CLONE_TEST, frozenset({S.SYNCING}), "SMS.7721",
+                   "5.4.7 `clone_test` (needs template_id); SMS.7721: only while syncing"),
+        ActionRule(TaskAction.RESTART, frozenset({S.MIGRATE_SUCCESS}), "SMS.7722",
+                   "5.4.7 `restart`; SMS.7722: only after the target was launched"),
+    )
+}
+
+#: Answers that mean "not in the task's current state": the task moved on between our read and the
+#: action (another run, the console, a lost answer we sent again). The next read says where it is.
+STATE_REFUSALS = frozenset(rule.refused_with for rule in ACTIONS.values())
+
+#: `DELETE /v3/tasks/{id}` is accepted in these states (5.4.3/5.4.4, SMS.7719); 4.3 stops first.
+DELETABLE = PAUSED | FAILED | {S.MIGRATE_SUCCESS}
+
+
+@dataclass(frozen=True)
+class Goal:
+    """Where a run state wants a task, and how to get it there from each state."""
+
+    run_state: str
+    done: frozenset[str]
+    #: States on the way: wait for SMS.
+    pending: frozenset[str]
+    #: States from which this action leads towards the goal.
+    acts: Mapping[str, TaskAction] = field(default_factory=dict)
+    #: States from which the goal cannot be reached, and why.
+    refuses: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for state, action in self.acts.items():
+            assert state in ACTIONS[action].allowed, f"{self.run_state}: {action} is refused in {state}"
+
+
+_RESTART: dict[str, TaskAction] = dict.fromkeys(PAUSED | FAILED, TaskAction.START)
+
+GOALS: Mapping[str, Goal] = {
+    goal.run_state: goal
+    for goal in (
+        # Started: replicating (RUNNING), then syncing or finished by itself. With a template, SMS
+        # first creates the target server; `target_known` tells when.
+        Goal("running", done=frozenset({S.RUNNING, S.SYNCING, S.MIGRATE_SUCCESS}),
+             pending=frozenset({S.ABORTING, S.SYNC_F_ROLLBACKING}), acts=_RESTART),
+        Goal("stopped", done=PAUSED | FAILED, pending=frozenset({S.ABORTING}),
+             acts=dict.fromkeys(ACTIVE, TaskAction.STOP),
+             refuses={S.MIGRATE_SUCCESS: "it is cut over already: a finished migration cannot be paused"}),
+        # Started, replicated, then launched on the target: irreversible.
+        Goal("cut_over", done=frozenset({S.MIGRATE_SUCCESS}),
+             pending=frozenset({S.RUNNING, S.ABORTING, S.SYNC_F_ROLLBACKING}),
+             acts={**_RESTART, S.SYNCING: TaskAction.TEST}),
+    )
+}
+
+#: Every run state a wave accepts; "not_managed" leaves its tasks alone.
+RUN_STATES = (*GOALS, "not_managed")
+
+
+def effective_run_state(wanted: str | None, state: str | None) -> str | None:
+    """Where a task is, in the words of `run_state`, judged against where it should be.
+
+    Natural progress is not drift: a running task that reached SYNCING or MIGRATE_SUCCESS is still
+    "running". A paused task is "stopped", a failed one "failed" (it counts as stopped when it should
+    be stopped), a task SMS no longer has "deleted".
+    """
+    if wanted in (None, "not_managed"):
+        return wanted
+    if state is None or state == S.DELETING:
+        return "deleted"
+    goal = GOALS[wanted]
+    if state in goal.done:
+        return wanted
+    if state in FAILED:
+        return "failed"
+    if state in PAUSED | {S.ABORTING}:
+        return "stopped"
+    if state == S.MIGRATE_SUCCESS:
+        return "cut_over"
+    return "running"

@@ -127,9 +127,52 @@ def _deploy(plan: Plan, export: bool) -> DeployedPlan:
     for group in plan.object_storage:
         out.task_groups[group.name] = _deploy_task_group(config, group)
 
+    if pulumi.runtime.is_dry_run():
+        _say_what_is_gone([
+            *([("migration project", plan.migration_project.name, out.project)]
+              if plan.migration_project and out.project else []),
+            *(("template", key, t) for key, t in out.templates.items()),
+            *(("task", key, t) for key, t in out.tasks.items()),
+            *(("task group", key, g) for key, g in out.task_groups.items()),
+        ])
     if export:
         _export(out)
     return out
+
+
+def _say_what_is_gone(resources: Iterable[tuple[str, str, pulumi.CustomResource]]) -> None:
+    """In a preview, warn about what the state holds but SMS or OMS no longer has.
+
+    A task, template, project or task group deleted in the console stays in the state until a
+    refresh: without this, the preview would show nothing and `up` would then fail on it. One list
+    request per kind, and only for what the state holds (a new stack's IDs are not known: no call).
+    """
+    from sms_pulumi.resources._provider import oms_client, sms_client
+
+    listings: dict[str, set[str]] = {}
+
+    def existing(kind: str) -> set[str]:
+        if kind not in listings:
+            if kind == "task":
+                listings[kind] = {str(t.id) for t in sms_client().iter_tasks()}
+            elif kind == "template":
+                listings[kind] = {str(t.id) for t in sms_client().iter_templates()}
+            elif kind == "migration project":
+                listings[kind] = {str(p.id) for p in sms_client().iter_migprojects()}
+            else:
+                listings[kind] = {str(g.group_id) for g in oms_client().iter_task_groups()}
+        return listings[kind]
+
+    def check(kind: str, name: str, resource: pulumi.CustomResource) -> None:
+        def look(found_id: str | None) -> None:
+            if found_id and found_id not in existing(kind):
+                pulumi.log.warn(f"{kind} {name} ({found_id}) is in the stack's state but no longer exists "
+                                "(deleted outside Pulumi?): `pulumi refresh` drops it from the state, then "
+                                "`pulumi up` creates it again\n", resource=resource)
+        resource.id.apply(look)
+
+    for kind, name, resource in resources:
+        check(kind, name, resource)
 
 
 def _find_servers(plan: Plan) -> list[Server]:

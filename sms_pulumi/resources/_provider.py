@@ -14,6 +14,7 @@ any other call, over the `HW_*` environment.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 import typing
@@ -153,6 +154,35 @@ def reset_clients() -> None:
         _stack_config, _settings, _sms, _oms = None, None, None, None
 
 
+# -- the engine going away ------------------------------------------------------------------------
+
+#: How often a provider process checks that the engine that started it is still there (seconds).
+ENGINE_CHECK_EVERY = 1.0
+_watching = False
+
+
+def watch_engine() -> None:
+    """End this provider process soon after the `pulumi` process that started it is gone.
+
+    A SIGKILLed `pulumi up` leaves its provider processes running: a wave's wait would go on acting
+    on SMS for hours with nobody to record the result. The engine is the parent; once the parent
+    changes (the process was re-parented), nobody waits for this process any more.
+    """
+    global _watching
+    with _lock:
+        if _watching:
+            return
+        _watching = True
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ENGINE_CHECK_EVERY)
+        os._exit(3)  # no clean-up to do: what SMS holds is found again by the next `pulumi up`
+
+    threading.Thread(target=watch, name="engine-watch", daemon=True).start()
+
+
 # -- telling the user -----------------------------------------------------------------------------
 
 
@@ -233,8 +263,12 @@ class BaseProvider(ResourceProvider):
     OUTPUTS: ClassVar[tuple[str, ...]] = ()
 
     def configure(self, req: ConfigureRequest) -> None:
-        """The engine hands every provider the stack's configuration (secrets decrypted) before any call."""
+        """The engine hands every provider the stack's configuration (secrets decrypted) before any call.
+
+        Only a provider process is configured: this is also where it starts watching for its engine.
+        """
         use_stack_config(_namespaced(req.config.get))
+        watch_engine()
 
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         """Resource-specific validation; returns failures that name the field."""

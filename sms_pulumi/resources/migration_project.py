@@ -27,6 +27,7 @@ from sms_pulumi.resources._provider import (
     undo_on_failure,
     validation_failures,
 )
+from sms_pulumi.resources.types import MIGRATION_PROJECT, module_and_name
 
 _UPDATABLE = (
     "name", "description", "region", "start_target_server", "speed_limit", "use_public_ip",
@@ -153,7 +154,7 @@ def _outputs(props: Mapping[str, Any], live: MigProject) -> dict[str, Any]:
     return outs
 
 
-class MigrationProject(Resource, module="sms", name="MigrationProject"):
+class MigrationProject(Resource, **module_and_name(MIGRATION_PROJECT)):
     """A migration project: the default settings (network, target, sync, speed) of a wave."""
 
     name: pulumi.Output[str]

@@ -24,6 +24,7 @@ from sms_pulumi.resources._provider import (
     sms_client,
     validation_failures,
 )
+from sms_pulumi.resources.types import SPEED_LIMIT, module_and_name
 
 
 def _canonical(rules: Any) -> Any:
@@ -104,7 +105,7 @@ def _outputs(task_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
     return {"task_id": task_id, "rules": rules}
 
 
-class SpeedLimit(Resource, module="sms", name="SpeedLimit"):
+class SpeedLimit(Resource, **module_and_name(SPEED_LIMIT)):
     """Bandwidth windows of a migration task (e.g. 50 Mbit/s during office hours)."""
 
     task_id: pulumi.Output[str]

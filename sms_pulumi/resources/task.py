@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import pulumi
 from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, UpdateResult
 
-from sms_pulumi.api.errors import ApiError, NotFoundError
+from sms_pulumi.api.errors import ApiError, ConfigurationError, NotFoundError
 from sms_pulumi.api.models.sources import PhysicalVolumeSpec, VolumeGroupSpec
 from sms_pulumi.api.models.tasks import (
     CreateTaskRequest,
@@ -57,6 +57,7 @@ from sms_pulumi.resources._provider import (
     validation_failures,
 )
 from sms_pulumi.resources.task_lifecycle import ACTIVE, STATE_REFUSALS
+from sms_pulumi.resources.types import TASK, module_and_name
 from sms_pulumi.resources.waiters import StateWaiter
 
 #: Whether this SDK's ReadResult takes inputs (3.2xx; not 3.139): the preview can then name drift.
@@ -109,6 +110,8 @@ class TaskProvider(BaseProvider):
             # Filled at create time: disks from the source's recommended layout, vm_id "" for a
             # target SMS creates (the manual marks it required, yet auto-created targets have none).
             body["target_server"] = {"disks": [], "vm_id": "", **target}
+        if news.get("project_id") is None and not _provider_project_id():
+            failures.append(CheckFailure("project_id", _NO_PROJECT_ID))
         for key in _FROM_SETTINGS:
             body.setdefault(key, "from-settings")
         failures += [
@@ -201,6 +204,17 @@ class TaskProvider(BaseProvider):
         _waiter(id_, f"task {name} to be deleted", pending={TaskState.DELETING}, target={None}).wait(timeout)
 
 
+_NO_PROJECT_ID = ("not given, and the provider has no project ID: set it with `pulumi config set "
+                  "huaweicloud:projectId <id>` (or HW_PROJECT_ID)")
+
+
+def _provider_project_id() -> str | None:
+    try:
+        return settings().project_id
+    except ConfigurationError:
+        return "unknown"  # no settings at all: the first API call says what is missing
+
+
 def _adopt(task_id: str, props: Mapping[str, Any]) -> None:
     client = sms_client()
     try:
@@ -232,7 +246,7 @@ def _create_body(props: Mapping[str, Any], *, fill: bool) -> dict[str, Any]:
         if current.project_id:
             body.setdefault("project_id", current.project_id)
         elif "project_id" not in body:
-            raise ValueError("project_id: not given, and the provider has no project ID (set HW_PROJECT_ID)")
+            raise ValueError(f"project_id: {_NO_PROJECT_ID}")
         if isinstance(body["target_server"], dict):
             body["target_server"].setdefault("vm_id", "")
             if not body["target_server"].get("disks"):
@@ -327,7 +341,7 @@ def _outputs(props: Mapping[str, Any], live: TaskDetail | TaskSummary) -> dict[s
     return outs
 
 
-class Task(Resource, module="sms", name="Task"):
+class Task(Resource, **module_and_name(TASK)):
     """A migration task for one source server; its wave (``Wave``) says whether it runs."""
 
     name: pulumi.Output[str]

@@ -83,6 +83,7 @@ from sms_pulumi.resources._provider import (
     validation_failures,
     warn,
 )
+from sms_pulumi.resources.types import TASK_GROUP, module_and_name
 from sms_pulumi.resources.waiters import wait_until
 
 RUN_STATES = ("not_managed", "running", "paused")
@@ -631,7 +632,7 @@ def _secret_keys(node: Any, name: str) -> Any:
     return pulumi.Output.from_input(node).apply(wrap)
 
 
-class TaskGroup(Resource, module="oms", name="TaskGroup"):
+class TaskGroup(Resource, **module_and_name(TASK_GROUP)):
     """An OMS task group moving a bucket (or prefixes, or listed objects) into OBS, run declaratively."""
 
     src_node: pulumi.Output[dict[str, Any]]

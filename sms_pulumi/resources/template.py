@@ -32,6 +32,7 @@ from sms_pulumi.resources._provider import (
     undo_on_failure,
     validation_failures,
 )
+from sms_pulumi.resources.types import TEMPLATE, module_and_name
 
 #: Every field of the template object, in the manual's order.
 _FIELDS = tuple(n for n in TemplateSpec.model_fields)
@@ -144,7 +145,7 @@ def _live_password(props: Mapping[str, Any], template_id: str) -> str | None:
     return str(wanted) if not live or _is_masked(live) else live
 
 
-class Template(Resource, module="sms", name="Template"):
+class Template(Resource, **module_and_name(TEMPLATE)):
     """A VM template: flavor, network, disks and image of the target servers SMS creates."""
 
     name: pulumi.Output[str]

@@ -75,6 +75,7 @@ from sms_pulumi.resources.task_lifecycle import (
     effective_run_state,
 )
 from sms_pulumi.resources.task_lifecycle import S as TaskState
+from sms_pulumi.resources.types import WAVE, module_and_name
 from sms_pulumi.resources.waiters import PROGRESS_EVERY
 
 #: Actions in flight at once, per wave, unless its `max_parallel` says otherwise.
@@ -468,7 +469,7 @@ def _outputs(props: Mapping[str, Any], members: list[Member]) -> dict[str, Any]:
     return outs
 
 
-class Wave(Resource, module="sms", name="Wave"):
+class Wave(Resource, **module_and_name(WAVE)):
     """The run state of a set of migration tasks, carried out for all of them at once."""
 
     name: pulumi.Output[str]

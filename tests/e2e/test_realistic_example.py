@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.pulumi_cli import PulumiWorkspace
 from sms_pulumi.plan.report import parse_preview, render
+from sms_pulumi.pulumi_cli import PulumiWorkspace
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -35,11 +35,12 @@ def test_realistic_wave_up_cut_over_destroy(
 
     ws.up()
     resources = ws.resources()
-    tasks = [r for r in resources if r["type"].endswith("sms:Task")]
+    tasks = {r["urn"].split("::")[-1]: r for r in resources if r["type"].endswith("sms:Task")}
     assert len(tasks) == 24
-    by_wave = {w: [t for t in tasks if t["urn"].split("::")[-1].startswith(w)] for w in ("wave-1", "wave-2")}
-    assert {t["outputs"]["run_state"] for t in by_wave["wave-1"]} == {"running"}
-    assert {t["outputs"]["run_state"] for t in by_wave["wave-2"]} == {"stopped"}
+    waves = {r["urn"].split("::")[-1]: r for r in resources if r["type"].endswith("sms:Wave")}
+    by_wave = {w: [tasks[k] for k in waves[w]["outputs"]["tasks"]] for w in ("wave-1", "wave-2")}
+    assert {m["run_state"] for m in waves["wave-1"]["outputs"]["members"].values()} == {"running"}
+    assert {m["run_state"] for m in waves["wave-2"]["outputs"]["members"].values()} == {"stopped"}
     live = {t["id"]: t for t in emulator.admin.objects()["tasks"]}
     assert all(live[t["id"]]["state"] in {"RUNNING", "SYNCING"} for t in by_wave["wave-1"])
     assert all(live[t["id"]]["state"] in {"READY", "ABORT"} for t in by_wave["wave-2"])
@@ -55,10 +56,11 @@ def test_realistic_wave_up_cut_over_destroy(
     (tmp_path / "preview.json").write_text(json.dumps(preview))
     report = render(parse_preview(preview), stack="test")
     assert "### Wave `wave-1`" in report
-    assert "Tasks: 12 changed, 12 cut over." in report
+    assert "Tasks: 12 cut over." in report
+    assert "### ⚠ Cannot be undone" in report
     assert "running → **cut_over**" in report
     assert "wave-2" not in report  # nothing changes there
-    assert "Replacements" not in report
+    assert "Replaced" not in report
     assert all(v not in report for v in values.values())
 
     ws.up()

@@ -1,5 +1,6 @@
-"""Task through the real pulumi CLI: run state carried out, updated in place, replaced, paused in the
-console (drift) and resumed, cut over, destroyed while running."""
+"""Task and its Wave through the real pulumi CLI: run state carried out, updated in place, replaced,
+paused in the console (drift, named by the next preview) and resumed, cut over, destroyed while
+running. Every `up` runs with its own preview, as a user runs it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ PROGRAM = """
 import pulumi
 from sms_pulumi.lookups import get_source_server
 from sms_pulumi.resources.task import Task
+from sms_pulumi.resources.wave import Wave
 
 cfg = pulumi.Config()
 source = get_source_server(name="web-01")
@@ -33,10 +35,10 @@ task = Task(
     target_server={"name": "web-01-cloud", "vm_id": "6f0c3c1e-0000-4000-8000-000000000001"},
     syncing=cfg.get_bool("syncing") if cfg.get_bool("syncing") is not None else True,
     speed_limit=cfg.get_int("speed_limit"),
-    run_state=cfg.get("run_state") or "running",
 )
+wave = Wave("wave-1", tasks={"web-01": task.id}, run_state=cfg.get("run_state") or "running")
 pulumi.export("task_id", task.id)
-pulumi.export("run_state", task.run_state)
+pulumi.export("run_state", wave.members.apply(lambda m: m["web-01"]["run_state"]))
 """
 
 
@@ -70,17 +72,19 @@ def test_task_lifecycle(
     task = sms.show_task(task_id)
     assert (task.name, task.speed_limit, task.state) == ("wave1-web-01-renamed", 300, "SYNCING")
 
-    # The console pauses the task: refresh shows "stopped", up resumes it.
+    # The console pauses the task: refresh shows "stopped", the preview names it, up resumes it.
     sms.task_action(task_id, TaskAction.STOP)
     wait_state(sms, task_id, "ABORT")
     refreshed = ws.refresh()
     assert "1 updated" in refreshed.stdout, refreshed.stdout
-    assert state_of(ws, "web-01")["outputs"]["run_state"] == "stopped"
+    assert state_of(ws, "wave-1")["outputs"]["members"]["web-01"]["run_state"] == "stopped"
+    previewed = ws.run("preview", "--diff", "--non-interactive", *ws.stack_args)
+    assert 'web-01: "stopped"' in previewed.stdout, previewed.stdout
     ws.up()
     resumed = sms.show_task(task_id)
     assert resumed.state in ("RUNNING", "SYNCING")
     assert any((s.user_op or "").startswith("RESYNC") for s in resumed.sub_tasks or []), "not restarted"
-    assert state_of(ws, "web-01")["outputs"]["run_state"] == "running"
+    assert state_of(ws, "wave-1")["outputs"]["members"]["web-01"]["run_state"] == "running"
 
     # What the API cannot change replaces the task: the old one is stopped and deleted first.
     ws.set_config("syncing", "false")
@@ -91,14 +95,14 @@ def test_task_lifecycle(
     assert new_id != task_id
     assert [t["id"] for t in objects(emulator, "tasks")] == [new_id]
 
-    # Cut over: the provider waits for replication, launches the target, and says what it waits for.
+    # Cut over: the wave waits for replication, launches the target, and says how it goes.
     ws.set_config("syncing", "true")
     ws.set_config("run_state", "cut_over")
     cut = ws.up()
     assert sms.show_task(ws.outputs()["task_id"]).state == "MIGRATE_SUCCESS"
     assert ws.outputs()["run_state"] == "cut_over"
     said = cut.stdout + cut.stderr
-    assert "waiting for task wave1-web-01-renamed to finish replicating" in said, said
+    assert "wave wave-1: taking 1 task(s) to cut_over" in said, said
     assert set(changes(ws.preview_json()).summary) == {"same"}
 
     ws.destroy()

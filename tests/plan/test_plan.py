@@ -69,7 +69,8 @@ waves: []
 """)
     lines = lines_of(path)
     # Each problem on its own line, at the line of the value itself.
-    assert f"{path}:3: templates.linux.publicip.bandwidth_size: Input should be less than or equal to 2000" in lines
+    assert (f"{path}:3: templates.linux.publicip.bandwidth_size: Input should be less than or equal to "
+            "2000") in lines
     assert f"{path}:5: bandwidth.office.windows: time windows 08:00-18:00 and 17:00-19:00 overlap" in lines
     assert any(line.startswith(f"{path}:6: bandwidth.late.windows[0].start:") for line in lines), lines
 
@@ -117,7 +118,8 @@ waves:
 """)
     lines = lines_of(path)
     # Cross-references point at the line that names them, not at the top of the file.
-    assert f"{path}:5: waves[0].template: no template named 'missing' in templates (there are: 'linux')" in lines
+    assert (f"{path}:5: waves[0].template: no template named 'missing' in templates (there are: "
+            "'linux')") in lines
     assert f"{path}:9: waves[1].bandwidth: no bandwidth named 'nope' in bandwidth (there are: none)" in lines
     assert (f"{path}:12: waves[1].servers[0].template: no template named 'windows-std' in templates "
             "(there are: 'linux')") in lines

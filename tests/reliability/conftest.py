@@ -61,6 +61,7 @@ from sms_pulumi.resources.migration_project import MigrationProject
 from sms_pulumi.resources.speed_limit import SpeedLimit
 from sms_pulumi.resources.task import Task
 from sms_pulumi.resources.template import Template
+from sms_pulumi.resources.wave import Wave
 
 config = pulumi.Config()
 prefix = config.require("prefix")
@@ -83,13 +84,13 @@ templates = {
     )
     for os_type in ("LINUX", "WINDOWS")
 }
+tasks = {}
 for source in sources:
-    task = Task(
+    task = tasks[source["name"]] = Task(
         source["name"], name=f"{prefix}-{source['name']}", type="MIGRATE_BLOCK",
         os_type=source["os_type"], source_server_id=source["id"],
         target_server={"name": f"{source['name']}-cloud"},
         vm_template_id=templates[source["os_type"]].id, syncing=True, exist_server=False,
-        run_state=run_state,
     )
     if not with_rules:
         continue
@@ -97,6 +98,7 @@ for source in sources:
         {"start": "08:00", "end": "18:00", "speed": peak_speed, "over_speed_threshold": 20},
         {"start": "18:00", "end": "23:59", "speed": 400},
     ])
+Wave("wave", tasks={k: t.id for k, t in tasks.items()}, run_state=run_state)
 pulumi.export("tasks", len(sources))
 """
 
@@ -183,6 +185,8 @@ def find_in_cloud(resource: Mapping[str, Any], objects: Mapping[str, Any]) -> st
     by its unique name (a task: by name and source server). None when the create never happened."""
     inputs = resource.get("inputs") or {}
     kind = resource["type"].rsplit(":", 1)[-1]
+    if kind == "Wave":  # nothing in the cloud: the next `up` creates it again, and it acts again
+        return None
     if kind == "SpeedLimit":  # its ID is the task's; the rules are re-read by refresh
         task_id = inputs.get("task_id")
         return task_id if any(t["id"] == task_id for t in objects["tasks"]) else None

@@ -196,7 +196,7 @@ def test_create_returns_without_waiting(provider_env: EmulatorServer, sms: SmsCl
     assert state(sms, created.id) == "READY"
 
 
-def test_create_needs_a_project_id(
+def test_a_missing_project_id_is_an_error_at_preview(
     provider_env: EmulatorServer, sms: SmsClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sms_pulumi.resources._provider import reset_clients
@@ -204,6 +204,11 @@ def test_create_needs_a_project_id(
     news = props(sms)
     monkeypatch.delenv("HW_PROJECT_ID")
     reset_clients()
+    provider_env.admin.clear_requests()
+    [failure] = P().check({}, engine(news)).failures
+    assert failure.property == "project_id"
+    assert "pulumi config set huaweicloud:projectId <id>` (or HW_PROJECT_ID)" in failure.reason
+    assert api_requests(provider_env) == {}
     with pytest.raises(ValueError, match="project_id: not given"):
         create(P(), news)
     assert create(P(), {**news, "project_id": "p1"}).outs["project_id"] == "p1"

@@ -4,7 +4,7 @@
   ``make_workspace`` and ``RecordingWorkspace``).
 * ``Inventory`` — what the emulator holds vs what the stack's state knows: duplicates and orphans.
 
-* ``adopt_pending_creates`` and friends — what a user does after a killed ``up`` (test_crash_consistency).
+* ``recover_as_the_readme_says`` — what a user does after a killed ``up``: the README's steps.
 
 Knobs (environment): ``SMS_SOAK_TASKS`` (tasks of the fault-soak wave, default 30; CI may use fewer),
 ``SMS_CRASH_TASKS`` (tasks of the crash-test wave, default 6), ``SMS_CRASH_TRIALS`` (at least 5),
@@ -25,6 +25,7 @@ from typing import Any
 from sms_pulumi.api.credentials import endpoint_env
 from sms_pulumi.emulator.server import AdminClient
 from tests.polling import wait_for
+from tests.terminal import readme_commands, run_in_terminal
 from tests.workspaces import RecordingWorkspace
 
 #: Emulator kinds and the pulumi resource types whose IDs are those objects' IDs.
@@ -180,64 +181,12 @@ def pending_operations(ws: RecordingWorkspace) -> list[dict[str, Any]]:
     return ops
 
 
-def find_in_cloud(resource: Mapping[str, Any], objects: Mapping[str, Any]) -> str | None:
-    """The ID of the object a pending create made, looked up the way a user would in the console:
-    by its unique name (a task: by name and source server). None when the create never happened."""
-    inputs = resource.get("inputs") or {}
-    kind = resource["type"].rsplit(":", 1)[-1]
-    if kind == "Wave":  # nothing in the cloud: the next `up` creates it again, and it acts again
-        return None
-    if kind == "SpeedLimit":  # its ID is the task's; the rules are re-read by refresh
-        task_id = inputs.get("task_id")
-        return task_id if any(t["id"] == task_id for t in objects["tasks"]) else None
-    if kind == "Task":
-        found = [t["id"] for t in objects["tasks"] if t["name"] == inputs.get("name")
-                 and t["source_server"]["id"] == inputs.get("source_server_id")]
-    elif kind == "Template":
-        found = [t["id"] for t in objects["templates"] if t["name"] == inputs.get("name")]
-    elif kind == "MigrationProject":
-        found = [p["id"] for p in objects["migprojects"] if p["name"] == inputs.get("name")]
-    else:
-        raise AssertionError(f"no lookup for pending {resource['type']}")
-    assert len(found) <= 1, f"{resource['urn']}: {len(found)} objects match: {found}"
-    return found[0] if found else None
-
-
-def adopt_pending_creates(ws: RecordingWorkspace, objects: Mapping[str, Any],
-                          scratch: Path) -> dict[str, Any]:
-    """Resolve the pending CREATE operations a killed `up` left in the checkpoint.
-
-    pulumi 3.79 with a file backend: `up` only warns about them, `refresh --non-interactive` keeps them,
-    `refresh --clear-pending-creates` drops them (the objects stay in the cloud, unknown to the state),
-    and `refresh --import-pending-creates URN ID` turns them into pending imports that the 3.79 refresh
-    then discards without reading them. What remains is the documented manual repair: `pulumi stack
-    export`, record each pending create whose object exists (found by name) as a resource with that
-    ID, drop the others, `pulumi stack import`; the `pulumi refresh` that follows reads the real
-    outputs through the provider.
-    """
-    exported = ws.export_state()
-    deployment = exported["deployment"]
-    adopted, cleared, kept = [], [], []
-    for op in deployment.get("pending_operations") or []:
-        resource = op["resource"]
-        if op["type"] != "creating":
-            kept.append(op)  # updates/deletes: `pulumi refresh` clears them after reading the object
-            continue
-        found = find_in_cloud(resource, objects)
-        if found is None:
-            cleared.append(resource["urn"])
-            continue
-        entry = {k: v for k, v in resource.items() if k not in ("id", "outputs")}
-        entry["id"] = found
-        entry["outputs"] = dict(resource.get("inputs") or {})  # replaced by the refresh's read
-        deployment["resources"].append(entry)
-        adopted.append((resource["urn"], found))
-    deployment["pending_operations"] = kept
-    if adopted or cleared:
-        path = scratch / f"repaired-{len(ws.transcript)}.json"
-        path.write_text(json.dumps(exported))
-        ws.run("stack", "import", "--file", str(path), *ws.stack_args)
-    return {"adopted": adopted, "cleared": cleared, "kept": [op["resource"]["urn"] for op in kept]}
+def recover_as_the_readme_says(ws: RecordingWorkspace) -> list[str]:
+    """The README's "After a crash" commands, word for word, in a terminal, in the project's folder."""
+    commands = readme_commands("### After a crash")
+    run = run_in_terminal("set -e\n" + "\n".join(commands), cwd=ws.project_dir, env=ws.env(), timeout=240)
+    assert run.returncode == 0, run.output[-4000:]
+    return commands
 
 
 def first_api_request(emulator_admin: AdminClient, since: int, timeout: float = 60) -> int:

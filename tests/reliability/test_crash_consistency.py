@@ -8,21 +8,11 @@ seconds; the emulator's clock is slowed for it). Even trials kill an `up` that c
 SMS_CRASH_TASKS (default 6) tasks, odd ones an `up` that changes it (tasks stopped, bandwidth windows
 changed) after a clean first `up`.
 
-What a user does afterwards, with pulumi 3.79 and a file backend (found by trying, see the helpers in
-conftest.py):
-
-1. The killed command leaves its lock file (`.pulumi/locks/...`): every later command fails with
-   "the stack is currently locked". `pulumi cancel` removes it (it works for the file backend too).
-2. The checkpoint may hold pending operations. Pending updates/deletes are cleared by `pulumi
-   refresh`. Pending CREATEs are not: `up` warns, non-interactive `refresh` keeps them and says to run
-   it interactively. `refresh --clear-pending-creates` drops them (the objects stay in the cloud: the
-   provider's create must find them again by name); `--import-pending-creates URN ID` is accepted but
-   3.79's refresh then discards the imports without reading them. The trials therefore repair the
-   checkpoint the documented manual way: `pulumi stack export`, each pending create whose object
-   exists (found by name in the cloud) recorded with its ID, the others dropped, `pulumi stack import`
-   (conftest.adopt_pending_creates).
-3. `pulumi refresh`, then `pulumi up`: must succeed; afterwards no duplicates, no orphans, no change
-   left in the preview.
+What a user does afterwards is the README's "After a crash" (run word for word, in a terminal):
+`pulumi cancel` removes the lock the killed command left; `pulumi refresh --clear-pending-creates`
+reads what the cloud holds and forgets the creates that never reported back (their objects stay in
+the cloud); `pulumi up` then finds those objects by name instead of making new ones. Afterwards: no
+duplicates, no orphans, no change left in the preview, and no lock or pending operation.
 
 `test_object_of_killed_create_is_found_again` takes the other path of step 2 on purpose, for each
 kind of object: the create is held in the provider after its POST (latency on the read that follows),
@@ -48,7 +38,6 @@ from tests.polling import wait_for
 from tests.reliability.conftest import (
     WAVE_PROGRAM,
     Inventory,
-    adopt_pending_creates,
     baseline_ids,
     env_int,
     first_api_request,
@@ -56,6 +45,7 @@ from tests.reliability.conftest import (
     lock_files,
     pending_operations,
     provider_env,
+    recover_as_the_readme_says,
     wave_sources,
 )
 from tests.workspaces import RecordingWorkspace, SpawnedCommand, make_workspace
@@ -117,17 +107,12 @@ def kill_after_first_call(ws: RecordingWorkspace, emulator: EmulatorServer, dela
     return command, running
 
 
-def recover(ws: RecordingWorkspace, emulator: EmulatorServer, scratch: Path) -> dict[str, Any]:
-    """Steps 1-3 of the module docstring; returns what had to be repaired."""
+def recover(ws: RecordingWorkspace) -> dict[str, Any]:
+    """The README's steps; returns what the killed command had left."""
     report: dict[str, Any] = {"locks": len(lock_files(ws))}
-    if report["locks"]:
-        run_ok(ws, "cancel", "--yes", *ws.stack_args)
-        assert lock_files(ws) == []
     report["pending"] = [(op["type"], op["resource"]["urn"].split("::")[-1]) for op in pending_operations(ws)]
-    report.update(adopt_pending_creates(ws, emulator.admin.objects(), scratch))
-    run_ok(ws, *refresh_args(ws))
-    assert pending_operations(ws) == []
-    run_ok(ws, *ws.up_args())
+    recover_as_the_readme_says(ws)
+    assert lock_files(ws) == [] and pending_operations(ws) == []
     return report
 
 
@@ -155,8 +140,8 @@ def test_killed_up_then_refresh_and_up_converge(trial: int, tmp_path: Path, emul
     command, was_running = kill_after_first_call(ws, emulator, delay, tmp_path / "logs")
     print(f"killed: {'mid-flight' if was_running else 'the up had already finished'} "
           f"(exit {command.proc.returncode}, {len(command.killed)} processes)")
-    report = recover(ws, emulator, tmp_path)
-    print(f"repaired: {report}")
+    report = recover(ws)
+    print(f"left behind and repaired: {report}")
 
     inventory = Inventory.take(ws.resources(), emulator.admin.objects(), baseline)
     inventory.assert_consistent(f"trial {trial} ({scenario}, seed {SEED}, delay {delay:.3f}s)")

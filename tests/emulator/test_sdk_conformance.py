@@ -170,7 +170,7 @@ def test_sources(sms: SmsClient) -> None:
     sms.delete_server(sm.DeleteServerRequest(source_id=new_id))
     with pytest.raises(ClientRequestException) as err:
         sms.show_server(sm.ShowServerRequest(source_id=new_id))
-    assert err.value.status_code == 400 and err.value.error_code == "SMS.7602"
+    assert err.value.status_code == 404 and err.value.error_code == "SMS.7602"
     sms.delete_servers(sm.DeleteServersRequest(body=sm.DeleteIds(ids=[source_id(sms, "app-01")])))
     assert sms.list_servers(sm.ListServersRequest()).count == 6
 
@@ -207,7 +207,7 @@ def test_templates(sms: SmsClient) -> None:
     sms.delete_template(sm.DeleteTemplateRequest(id=tid))
     with pytest.raises(ClientRequestException) as err:
         sms.show_template(sm.ShowTemplateRequest(id=tid))
-    assert err.value.status_code == 400 and err.value.error_code == "SMS.7101"
+    assert err.value.status_code == 404 and err.value.error_code == "SMS.7101"
 
 
 def test_migprojects(sms: SmsClient) -> None:
@@ -326,6 +326,26 @@ def test_task_crud_speed_limits_and_settings(sms: SmsClient) -> None:
             ),
         )
     )
+    with pytest.raises(ClientRequestException) as err:  # the manual's formats: a CPU limit is a percentage
+        sms.upload_special_configuration_setting(
+            sm.UploadSpecialConfigurationSettingRequest(
+                task_id=tid,
+                body=sm.ConfigurationRequestBody(
+                    configurations=[sm.ConfigBody(config_key="LINUX_CPU_LIMIT", config_value="150")]
+                ),
+            )
+        )
+    assert err.value.error_code == "SMS.9001" and "1-100" in err.value.error_msg
+    with pytest.raises(ClientRequestException) as err:
+        sms.upload_special_configuration_setting(
+            sm.UploadSpecialConfigurationSettingRequest(
+                task_id=tid,
+                body=sm.ConfigurationRequestBody(
+                    configurations=[sm.ConfigBody(config_key="CPU_LIMIT", config_value="5")]
+                ),
+            )
+        )
+    assert "LINUX_CPU_LIMIT" in err.value.error_msg  # the allowed keys are named
     settings = sms.show_config_setting(sm.ShowConfigSettingRequest(task_id=tid))
     assert {c.config_key: c.config_value for c in settings.configurations} == {
         "MIGRATE_EXCLUDE_DIR": "/tmp",
@@ -334,11 +354,11 @@ def test_task_crud_speed_limits_and_settings(sms: SmsClient) -> None:
     one = sms.show_config_setting(sm.ShowConfigSettingRequest(task_id=tid, config_key="LINUX_CPU_LIMIT"))
     assert len(one.configurations) == 1 and one.migrate_type == "LINUX_FILE_MIGRATE"
 
-    sms.delete_task(sm.DeleteTaskRequest(task_id=tid))
-    wait_for(lambda: sms.list_tasks(sm.ListTasksRequest(source_server_id=web)).count, lambda n: n == 0)
+    sms.delete_task(sm.DeleteTaskRequest(task_id=tid))  # 200 means deleted (manual 4.3)
+    assert sms.list_tasks(sm.ListTasksRequest(source_server_id=web)).count == 0
     with pytest.raises(ClientRequestException) as err:
         sms.show_task(sm.ShowTaskRequest(task_id=tid))
-    assert err.value.status_code == 400 and err.value.error_code == "SMS.7703"
+    assert err.value.status_code == 404 and err.value.error_code == "SMS.7703"
 
 
 def test_task_with_template_gets_a_target_server(sms: SmsClient, emulator: EmulatorServer) -> None:
@@ -367,14 +387,17 @@ def test_task_with_template_gets_a_target_server(sms: SmsClient, emulator: Emula
             task_id=tid, body=sm.UpdateTaskStatusReq(operation="clone_test", template_id=tpl)
         )
     )
-    assert sms.show_task(sm.ShowTaskRequest(task_id=tid)).clone_server.clone_state == "FINISHED"
+    assert sms.show_task(sm.ShowTaskRequest(task_id=tid)).clone_server.clone_state == "PREPARING"
+    clone = wait_for(lambda: sms.show_task(sm.ShowTaskRequest(task_id=tid)).clone_server,
+                     lambda c: c.clone_state == "FINISHED")
+    assert clone.vm_id
     sms.update_task_status(
         sm.UpdateTaskStatusRequest(task_id=tid, body=sm.UpdateTaskStatusReq(operation="stop"))
     )
     wait_for(lambda: sms.show_task(sm.ShowTaskRequest(task_id=tid)).state, lambda s: s == "ABORT")
     sms.delete_tasks(sm.DeleteTasksRequest(body=sm.DeleteTasksReq(ids=[tid])))
-    wait_for(lambda: sms.list_tasks(sm.ListTasksRequest()).count, lambda n: n == 0)
-    sms.delete_template(sm.DeleteTemplateRequest(id=tpl))
+    assert sms.list_tasks(sm.ListTasksRequest()).count == 0
+    sms.delete_template(sm.DeleteTemplateRequest(id=tpl))  # the deleted task no longer holds it
 
 
 def _group_body(bucket: str = "src-bucket") -> om.CreateTaskGroupReq:

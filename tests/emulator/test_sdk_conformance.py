@@ -4,6 +4,8 @@ emulator's signature verification against an independent implementation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkoms.v2 import OmsClient
@@ -14,7 +16,7 @@ from huaweicloudsdksms.v3 import model as sm
 from sms_pulumi.emulator.server import EmulatorServer
 from tests.polling import wait_for
 
-from .conftest import source_id
+from .conftest import StoppedClock, source_id
 
 GIB = 1024**3
 
@@ -47,7 +49,9 @@ def _task_body(
     syncing: bool = False,
     name: str = "task-web-01",
     auto_start: bool | None = None,
+    **extra: Any,
 ) -> sm.PostTask:
+    """A create body as a careful client builds it: the recommended disks, used sizes included."""
     detail = sms.show_server(sm.ShowServerRequest(source_id=source))
     disks = [
         sm.TargetDisks(
@@ -90,6 +94,7 @@ def _task_body(
         syncing=syncing,
         auto_start=auto_start,
         use_public_ip=True,
+        **extra,
     )
 
 
@@ -420,9 +425,12 @@ def _group_body(bucket: str = "src-bucket") -> om.CreateTaskGroupReq:
     )
 
 
-def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
+def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer, clock: StoppedClock) -> None:
+    def show() -> om.ShowTaskGroupResponse:
+        return oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
+
     gid = oms.create_task_group(om.CreateTaskGroupRequest(body=_group_body())).group_id
-    group = oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
+    group = show()
     assert (
         group.status == 0 and group.src_node.bucket == "src-bucket" and group.dst_node.save_prefix == "copy/"
     )
@@ -430,11 +438,21 @@ def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
     assert "SRC-SK" not in str(emulator.admin.objects())
     listed = oms.list_task_group(om.ListTaskGroupRequest(limit=10, offset=0))
     assert listed.count == 1 and listed.taskgroups[0].group_id == gid
-    wait_for(lambda: oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)).status, lambda s: s == 2)
+    clock.advance(5)
+    assert show().status == 1  # creating its tasks (20 s)
+    with pytest.raises(ClientRequestException) as err:  # settling: "in progress", retried by clients
+        oms.delete_task_group(om.DeleteTaskGroupRequest(group_id=gid))
+    assert err.value.error_code == "OMS.0063"
+    clock.advance(20)
+    assert show().status == 2
     oms.stop_task_group(om.StopTaskGroupRequest(group_id=gid))
-    paused = wait_for(
-        lambda: oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)), lambda g: g.status == 3
-    )
+    assert show().status == 7
+    clock.advance(5)
+    paused = show()
+    assert paused.status == 3
+    with pytest.raises(ClientRequestException) as err:  # "not running" (what clients ignore before a delete)
+        oms.stop_task_group(om.StopTaskGroupRequest(group_id=gid))
+    assert err.value.error_code == "OMS.0066"
     oms.update_task_group(
         om.UpdateTaskGroupRequest(
             group_id=gid,
@@ -445,7 +463,7 @@ def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
             ),
         )
     )
-    assert oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)).bandwidth_policy[0].start == "01:00"
+    assert show().bandwidth_policy[0].start == "01:00"
     oms.update_task_group(
         om.UpdateTaskGroupRequest(group_id=gid, body=om.UpdateBandwidthPolicyReq(bandwidth_policy=[]))
     )
@@ -455,10 +473,11 @@ def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
             body=om.StartTaskGroupReq(src_ak="SRC-AK", src_sk="SRC-SK", dst_ak="DST-AK", dst_sk="DST-SK"),
         )
     )
-    resumed = oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
-    assert resumed.status in (1, 2) and resumed.complete_size >= paused.complete_size
+    clock.advance(1)
+    resumed = show()
+    assert resumed.status == 2 and resumed.complete_size >= paused.complete_size
     emulator.admin.fail_taskgroup(gid)
-    failed = oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
+    failed = show()
     assert failed.status == 5 and failed.error_reason.error_msg
     oms.retry_task_group(
         om.RetryTaskGroupRequest(
@@ -468,11 +487,15 @@ def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
             ),
         )
     )
-    done = wait_for(
-        lambda: oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)), lambda g: g.status == 6
-    )
+    clock.advance(3 * 3600)  # 49 GiB at most, at 50 MiB/s
+    done = show()
+    assert done.status == 6
     assert done.complete_size == done.total_size and done.complete_task_num == done.total_task_num
     oms.delete_task_group(om.DeleteTaskGroupRequest(group_id=gid))
+    assert show().status == 8
+    clock.advance(5)
+    assert show().status == 9
+    clock.advance(5)
     with pytest.raises(ClientRequestException) as err:
-        wait_for(lambda: oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)), lambda g: False)
+        show()
     assert err.value.status_code == 404

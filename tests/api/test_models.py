@@ -1346,3 +1346,31 @@ def test_example_bodies_are_accepted_by_the_sdk_models(body: Body, sdk: Any) -> 
     attribute_for = {wire: attr for attr, wire in sdk.attribute_map.items()}
     assert set(body) <= set(attribute_for)
     sdk(**{attribute_for[key]: value for key, value in body.items()})
+
+
+# --- configuration settings (5.10) -----------------------------------------------------------------
+
+CONFIG_EXAMPLES = {
+    "EXCLUDE_MIGRATE_PATH": "/tmp,/var/cache", "SYNC_EXCLUDE_PATH": "/var/log", "ONLY_SYNC_PATH": "/data",
+    "MIGRATE_EXCLUDE_PATH": "/test", "MIGRATE_EXCLUDE_DIR": "C:\\temp", "SYNC_EXCLUDE_DIR": "/a",
+    "ONLY_SYNC_DIR": "/b", "CONSISTENCY_DIR": "/srv", "CONSISTENCY_DIR_ILLEGAL": "/proc",
+    "LINUX_BLOCK_COMPRESS_THREAD_NUM": "4", "MIGRATE_DST_IP": "192.168.0.10", "LINUX_BLOCK_CACHE_SIZE": "512",
+    "LINUX_CPU_LIMIT": "50", "LINUX_MEM_LIMIT": "2048", "LINUX_IO_LIMIT": "100", "NUM_PROCESS_MIGRATE": "8",
+    "NUM_PROCESS_SYNC": "8", "CONSISTENCY_RECHECK": "true", "CONSISTENCY_MODE": "md5",
+    "DYNAMIC_PORT": "8899-8900",
+}
+
+
+def test_every_config_key_has_a_format_and_an_example() -> None:
+    assert set(CONFIG_EXAMPLES) == config.CONFIG_KEYS == set(config.CONFIG_VALUE_FORMATS)
+    for key, value in CONFIG_EXAMPLES.items():
+        assert config.check_config_value(key, value) == value
+        assert config.check_config_value(key, "") == ""  # clears the setting
+    items = [{"config_key": k, "config_value": v} for k, v in CONFIG_EXAMPLES.items()]
+    request = config.SetConfigSettingRequest.model_validate({"configurations": items[:10]})
+    assert request.to_wire()["configurations"][0] == {"config_key": "EXCLUDE_MIGRATE_PATH",
+                                                      "config_value": "/tmp,/var/cache"}
+    with pytest.raises(ValueError, match="expected percent"):
+        config.check_config_value("LINUX_CPU_LIMIT", "101")
+    with pytest.raises(ValueError, match="unknown config_key 'CPU'.*LINUX_CPU_LIMIT"):
+        config.check_config_value("CPU", "1")

@@ -300,7 +300,7 @@ class SmsClient(ServiceClient):
         return self._send(IdResponse, "PUT", f"/v3/tasks/{path_param(task_id)}", body)
 
     def delete_task(self, task_id: str) -> None:
-        """``DELETE /v3/tasks/{task_id}``."""
+        """``DELETE /v3/tasks/{task_id}``: a 200 means the task is gone (manual 4.3)."""
         self._call("DELETE", f"/v3/tasks/{path_param(task_id)}")
 
     def delete_tasks(self, ids: list[str]) -> None:

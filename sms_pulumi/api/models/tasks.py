@@ -154,15 +154,15 @@ class TaskAction(enum.StrEnum):
     """``operation`` of ``POST /v3/tasks/{id}/action``."""
 
     START = "start"  # from READY, ABORT or a failure -> RUNNING
-    STOP = "stop"  # from RUNNING -> ABORTING -> ABORT
-    TEST = "test"  # launch the target (cut-over), from SYNCING
+    STOP = "stop"  # from RUNNING or SYNCING -> ABORTING -> ABORT
+    TEST = "test"  # launch the target (cut-over), from SYNCING -> MIGRATE_SUCCESS
     CUTOVER = "cutover"  # SDK only: "start the target"
     CLONE_TEST = "clone_test"  # clone the target (needs template_id), from SYNCING
-    RESTART = "restart"  # start over, after the target was launched
-    NETWORK_CHECK = "network_check"  # network quality check
-    CLEAR = "clear"  # clean up snapshot resources
-    SKIP = "skip"  # skip the consistency-check sub-task
-    MIGRATION_TEST = "migration_test"  # start a migration drill
+    RESTART = "restart"  # a resync round after the target was launched: MIGRATE_SUCCESS -> SYNCING
+    NETWORK_CHECK = "network_check"  # network quality check: network_check_info
+    CLEAR = "clear"  # clean up the cut-over's snapshots, from MIGRATE_SUCCESS
+    SKIP = "skip"  # skip the consistency check that is running
+    MIGRATION_TEST = "migration_test"  # a migration drill, from SYNCING (need_migration_test)
     ERROR_FOR_OVERSPEED = "error_for_overspeed"  # SDK only: over-speed, task pauses itself
 
 

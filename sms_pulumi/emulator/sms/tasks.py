@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -278,16 +279,28 @@ async def delete_one(request: Request, task_id: str) -> JSONResponse:
     return empty()
 
 
-@router.post("/v3/tasks/{task_id}/action")
-async def action(request: Request, task_id: str) -> JSONResponse:
+def _read(request: Request, task_id: str) -> TaskRecord:
+    """The task as of now (404 SMS.7703 when there is none)."""
     emu = emulator(request)
-    body = await parse_body(request, TaskActionRequest)
+    with emu.store.transaction() as tx:
+        return views.require_task(tx, task_id, emu.now())
+
+
+def _change(request: Request, task_id: str, apply: Callable[[Tx, TaskRecord, int], None]) -> JSONResponse:
+    """``apply`` a change to the task as of now, in one transaction; answers ``{}``."""
+    emu = emulator(request)
     now = emu.now()
     with emu.store.transaction() as tx:
         task = views.require_task(tx, task_id, now)
-        _apply(tx, task, body, now)
+        apply(tx, task, now)
         tx.put(task)
     return empty()
+
+
+@router.post("/v3/tasks/{task_id}/action")
+async def action(request: Request, task_id: str) -> JSONResponse:
+    body = await parse_body(request, TaskActionRequest)
+    return _change(request, task_id, lambda tx, task, now: _apply(tx, task, body, now))
 
 
 def _apply(tx: Tx, task: TaskRecord, body: TaskActionRequest, now: int) -> None:
@@ -326,32 +339,26 @@ def _apply(tx: Tx, task: TaskRecord, body: TaskActionRequest, now: int) -> None:
 
 @router.get("/v3/tasks/{task_id}/passphrase")
 async def passphrase(request: Request, task_id: str) -> JSONResponse:
-    emu = emulator(request)
-    with emu.store.transaction() as tx:
-        task = views.require_task(tx, task_id, emu.now())
+    task = _read(request, task_id)
     lifecycle.check_passphrase(task)
     return respond(PassphraseResponse, {"task_id": task_id, "passphrase": task.passphrase})
 
 
 @router.post("/v3/tasks/{task_id}/log")
 async def upload_log(request: Request, task_id: str) -> JSONResponse:
-    emu = emulator(request)
     body = await parse_body(request, UploadLogRequest)
-    now = emu.now()
-    with emu.store.transaction() as tx:
-        task = views.require_task(tx, task_id, now)
+
+    def apply(tx: Tx, task: TaskRecord, now: int) -> None:
         source = tx.get(SourceRecord, task.source_id)
-        lifecycle.begin_log_upload(task, now, body.log_bucket,
-                                   source.body.get("agent_version") if source is not None else None)
-        tx.put(task)
-    return empty()
+        agent = source.body.get("agent_version") if source is not None else None
+        lifecycle.begin_log_upload(task, now, body.log_bucket, agent)
+
+    return _change(request, task_id, apply)
 
 
 @router.get("/v3/tasks/{task_id}/consistency-result")
 async def consistency_result(request: Request, task_id: str) -> JSONResponse:
-    emu = emulator(request)
-    with emu.store.transaction() as tx:
-        task = views.require_task(tx, task_id, emu.now())
+    task = _read(request, task_id)
     return respond(ConsistencyResultResponse, {
         "task_id": task_id, "result_list": [c.model_dump(mode="json") for c in task.consistency]})
 
@@ -359,18 +366,16 @@ async def consistency_result(request: Request, task_id: str) -> JSONResponse:
 @router.post("/v3/tasks/{task_id}/consistency-result")
 async def report_consistency(request: Request, task_id: str) -> JSONResponse:
     """5.4.14: what the Agent uploads after a check it ran itself."""
-    emu = emulator(request)
     body = await parse_body(request, UploadConsistencyResultRequest)
-    now = emu.now()
-    with emu.store.transaction() as tx:
-        task = views.require_task(tx, task_id, now)
-        results = [ConsistencyResult.model_validate(r.model_dump()) for r in body.consistency_result or []]
-        differs = any(r.num_different_files or r.num_target_miss_files or r.num_target_more_files
-                      for r in results)
+    results = [ConsistencyResult.model_validate(r.model_dump()) for r in body.consistency_result or []]
+    differs = any(r.num_different_files or r.num_target_miss_files or r.num_target_more_files
+                  for r in results)
+
+    def apply(tx: Tx, task: TaskRecord, now: int) -> None:
         task.consistency.append(ConsistencyCheck(finished_time=now, check_result="failed" if differs
                                                  else "success", consistency_result=results))
-        tx.put(task)
-    return empty()
+
+    return _change(request, task_id, apply)
 
 
 # --- speed limits (manual 5.4.9 / 5.4.10) ---------------------------------------------------------
@@ -378,24 +383,16 @@ async def report_consistency(request: Request, task_id: str) -> JSONResponse:
 
 @router.get("/v3/tasks/{task_id}/speed-limit")
 async def get_speed_limits(request: Request, task_id: str) -> JSONResponse:
-    emu = emulator(request)
-    with emu.store.transaction() as tx:
-        task = views.require_task(tx, task_id, emu.now())
-    rules = [r.model_dump(mode="json") for r in task.speed_limits]
+    rules = [r.model_dump(mode="json") for r in _read(request, task_id).speed_limits]
     return respond(SpeedLimitsResponse, {"speed_limit": rules})
 
 
 @router.post("/v3/tasks/{task_id}/speed-limit")
 async def set_speed_limits(request: Request, task_id: str) -> JSONResponse:
-    emu = emulator(request)
     body = await parse_body(request, SetSpeedLimitsRequest)
-    now = emu.now()
-    with emu.store.transaction() as tx:
-        task = views.require_task(tx, task_id, now)
-        rules = [SpeedLimitRule.model_validate(r.to_wire()) for r in body.speed_limit]
-        lifecycle.change_rate(task, now, lambda: setattr(task, "speed_limits", rules))
-        tx.put(task)
-    return empty()
+    rules = [SpeedLimitRule.model_validate(r.to_wire()) for r in body.speed_limit]
+    return _change(request, task_id, lambda tx, task, now: lifecycle.change_rate(
+        task, now, lambda: setattr(task, "speed_limits", rules)))
 
 
 # --- configuration settings (manual 5.10.1 / 5.10.2): 404 is documented here --------------------
@@ -403,25 +400,21 @@ async def set_speed_limits(request: Request, task_id: str) -> JSONResponse:
 
 @router.post("/v3/tasks/{task_id}/configuration-setting")
 async def set_configuration(request: Request, task_id: str) -> JSONResponse:
-    emu = emulator(request)
     body = await parse_body(request, SetConfigSettingRequest)
-    now = emu.now()
-    with emu.store.transaction() as tx:
-        task = views.require_task(tx, task_id, now)
+
+    def apply(tx: Tx, task: TaskRecord, now: int) -> None:
         current = {c.config_key: c for c in task.configurations}
         for item in body.configurations:
             current[item.config_key] = ConfigItem.model_validate(item.to_wire())
         task.configurations = list(current.values())
-        tx.put(task)
-    return empty()
+
+    return _change(request, task_id, apply)
 
 
 @router.get("/v3/tasks/{task_id}/configuration-setting")
 async def get_configuration(request: Request, task_id: str) -> JSONResponse:
-    emu = emulator(request)
     q = query_model(request, ConfigSettingQuery)
-    with emu.store.transaction() as tx:
-        task = views.require_task(tx, task_id, emu.now())
+    task = _read(request, task_id)
     items = [c.model_dump(mode="json") for c in task.configurations if q.config_key in (None, c.config_key)]
     return respond(ConfigSettingResponse, {"task_id": task_id,
                                            "migrate_type": f"{lifecycle.block_kind(task)}_MIGRATE",

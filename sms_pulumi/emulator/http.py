@@ -17,7 +17,7 @@ real service does).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -26,8 +26,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sms_pulumi.api import codes
-from sms_pulumi.api.models.common import QueryModel, RequestModel, server_default_of
+from sms_pulumi.api.models.common import BatchDeleteRequest, QueryModel, RequestModel, server_default_of
 from sms_pulumi.emulator.errors import EmulatorError, error
+from sms_pulumi.emulator.state import emulator
+from sms_pulumi.emulator.store import Tx
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -169,3 +171,15 @@ def respond(model: type[BaseModel], data: Any, status: int = 200) -> JSONRespons
 
 def empty() -> JSONResponse:
     return JSONResponse({})
+
+
+async def delete_batch(request: Request, delete: Callable[[Tx, str, int], None]) -> JSONResponse:
+    """``POST .../delete`` (5.3.4, 5.4.3, 5.6.3): every ID or none (an error rolls the batch back);
+    ``delete(tx, id, now)`` answers a missing ID with 400, the ID being named in a body."""
+    emu = emulator(request)
+    body = await parse_body(request, BatchDeleteRequest)
+    now = emu.now()
+    with emu.store.transaction() as tx:
+        for key in body.ids:
+            delete(tx, key, now)
+    return empty()

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sms_pulumi.api.models.common import BatchDeleteRequest, IdResponse
+from sms_pulumi.api.models.common import IdResponse
 from sms_pulumi.api.models.sources import (
     ListErrorsQuery,
     ListErrorsResponse,
@@ -30,7 +30,16 @@ from sms_pulumi.api.models.sources import (
     UpdateSourceServerRequest,
 )
 from sms_pulumi.emulator.errors import error
-from sms_pulumi.emulator.http import empty, page, parse_body, query_model, render, respond, stored
+from sms_pulumi.emulator.http import (
+    delete_batch,
+    empty,
+    page,
+    parse_body,
+    query_model,
+    render,
+    respond,
+    stored,
+)
 from sms_pulumi.emulator.records import MigProjectRecord, SourceRecord
 from sms_pulumi.emulator.sms import layout, lifecycle, views
 from sms_pulumi.emulator.state import Emulator, emulator
@@ -231,10 +240,4 @@ async def delete_one(request: Request, source_id: str) -> JSONResponse:
 
 @router.post("/v3/sources/delete")
 async def delete_many(request: Request) -> JSONResponse:
-    emu = emulator(request)
-    body = await parse_body(request, BatchDeleteRequest)
-    now = emu.now()
-    with emu.store.transaction() as tx:  # all or nothing: an error rolls the whole batch back
-        for source_id in body.ids:
-            delete_source(tx, source_id, now, referenced=True)
-    return empty()
+    return await delete_batch(request, lambda tx, key, now: delete_source(tx, key, now, referenced=True))

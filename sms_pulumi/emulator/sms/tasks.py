@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sms_pulumi.api.models.common import BatchDeleteRequest, IdResponse
+from sms_pulumi.api.models.common import IdResponse
 from sms_pulumi.api.models.config import (
     ConfigItem,
     ConfigSettingQuery,
@@ -42,7 +42,16 @@ from sms_pulumi.api.models.tasks import (
     UploadLogRequest,
 )
 from sms_pulumi.emulator.errors import error
-from sms_pulumi.emulator.http import empty, page, parse_body, query_model, render, respond, stored
+from sms_pulumi.emulator.http import (
+    delete_batch,
+    empty,
+    page,
+    parse_body,
+    query_model,
+    render,
+    respond,
+    stored,
+)
 from sms_pulumi.emulator.records import SourceRecord, TaskRecord, TaskSim, TemplateRecord
 from sms_pulumi.emulator.sms import lifecycle, views
 from sms_pulumi.emulator.sms.layout import init_target_server
@@ -178,13 +187,7 @@ async def list_tasks(request: Request) -> JSONResponse:
 
 @router.post("/v3/tasks/delete")
 async def delete_many(request: Request) -> JSONResponse:
-    emu = emulator(request)
-    body = await parse_body(request, BatchDeleteRequest)
-    now = emu.now()
-    with emu.store.transaction() as tx:  # all or nothing
-        for task_id in body.ids:
-            _delete(tx, task_id, now, referenced=True)
-    return empty()
+    return await delete_batch(request, lambda tx, key, now: _delete(tx, key, now, referenced=True))
 
 
 @router.post("/v3/tasks/consistency-results/export")

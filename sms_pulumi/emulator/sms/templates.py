@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sms_pulumi.api.models.common import BatchDeleteRequest, IdResponse
+from sms_pulumi.api.models.common import IdResponse
 from sms_pulumi.api.models.templates import (
     CreateTemplateRequest,
     ListTemplatesQuery,
@@ -23,7 +23,7 @@ from sms_pulumi.api.models.templates import (
     UpdateTemplateRequest,
 )
 from sms_pulumi.emulator.errors import error
-from sms_pulumi.emulator.http import empty, page, parse_body, query_model, respond
+from sms_pulumi.emulator.http import delete_batch, empty, page, parse_body, query_model, respond
 from sms_pulumi.emulator.records import TemplateRecord
 from sms_pulumi.emulator.sms import views
 from sms_pulumi.emulator.state import emulator
@@ -81,13 +81,7 @@ async def list_templates(request: Request) -> JSONResponse:
 
 @router.post("/v3/vm/templates/delete")
 async def delete_many(request: Request) -> JSONResponse:
-    emu = emulator(request)
-    body = await parse_body(request, BatchDeleteRequest)
-    now = emu.now()
-    with emu.store.transaction() as tx:
-        for template_id in body.ids:
-            _delete(tx, template_id, now, referenced=True)
-    return empty()
+    return await delete_batch(request, lambda tx, key, now: _delete(tx, key, now, referenced=True))
 
 
 @router.get("/v3/vm/templates/{template_id}")

@@ -176,6 +176,13 @@ class SmnTrigger(enum.StrEnum):
     FAILURE = "FAILURE"
 
 
+class SmnLanguage(enum.StrEnum):
+    """Console language of an SMN message ("zh-cn or en-us", the SDK's SmnConfig)."""
+
+    ZH_CN = "zh-cn"
+    EN_US = "en-us"
+
+
 # --- bandwidth windows -----------------------------------------------------------------------------
 
 
@@ -315,7 +322,7 @@ class TaskGroupDstNodeSpec(TaskGroupDstNode, RequestModel):
 class SmnConfigSpec(RequestModel):
     """SMN notification of a new task group (``SmnConfig``)."""
 
-    language: str | None = Field(None, description="Console language of the message: zh-cn or en-us.")
+    language: SmnLanguage | None = Field(None, description="Console language of the message: zh-cn or en-us.")
     topic_urn: str = Field(..., description="URN of the SMN topic to notify.")
     trigger_conditions: list[SmnTrigger] = Field(
         ..., description="When to notify: SUCCESS and/or FAILURE of the migration."

@@ -173,16 +173,18 @@ async def list_tasks(request: Request) -> JSONResponse:
     q = query_model(request, ListTasksQuery)
     now = emu.now()
     with emu.store.transaction() as tx:
-        found = [views.task_view(tx, t, now) for t in views.all_tasks(tx, now)]
-    filters: Doc = {"state": q.state, "name": q.name, "id": q.id,
-                    "enterprise_project_id": q.enterprise_project_id}
-    for key, value in filters.items():
-        if value is not None:
-            found = [v for v in found if v.get(key) == value]
-    if q.source_server_id is not None:
-        found = [v for v in found if v["source_server"]["id"] == q.source_server_id]
-    items = [_wire(v, TaskSummary) for v in page(found, q)]
+        found = [t for t in views.all_tasks(tx, now) if _matches(t, q)]
+        items = [_wire(views.task_view(tx, t, now), TaskSummary) for t in page(found, q)]
     return respond(ListTasksResponse, {"count": len(found), "tasks": items})
+
+
+def _matches(task: TaskRecord, q: ListTasksQuery) -> bool:
+    wanted = {"state": q.state, "name": q.name, "id": q.id, "source_server_id": q.source_server_id,
+              "enterprise_project_id": q.enterprise_project_id}
+    actual = {"state": lifecycle.state(task), "name": task.settings.get("name"), "id": task.id,
+              "source_server_id": task.source_id,
+              "enterprise_project_id": task.settings.get("enterprise_project_id")}
+    return all(value is None or actual[key] == value for key, value in wanted.items())
 
 
 @router.post("/v3/tasks/delete")

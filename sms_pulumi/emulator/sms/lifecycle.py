@@ -257,11 +257,13 @@ def _advance_once(task: TaskRecord, now: int) -> bool:
 
 
 def _record_checks(task: TaskRecord, now: int) -> bool:
-    """A consistency check that finished by ``now`` leaves its result (5.4.13)."""
+    """A consistency check that finished by ``now`` (and before a scheduled failure) leaves its
+    result (5.4.13)."""
     windows = rate_windows(task)
+    until = now if task.sim.fail_at is None else min(now, task.sim.fail_at)
     recorded = False
     for sub in task.sub_tasks:
-        if sub.hidden and sub.planned is not None and sub.end_date is None and sub.planned[1] <= now:
+        if sub.hidden and sub.planned is not None and sub.end_date is None and sub.planned[1] <= until:
             _settle(task, sub, sub.planned[1], windows)
             task.consistency.append(consistency_result(task, sub.planned[1]))
             recorded = True

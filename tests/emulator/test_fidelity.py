@@ -471,3 +471,19 @@ def test_migration_errors_list_the_sources_whose_task_failed(sms: SmsClient,
 def test_unknown_query_parameters_are_ignored(raw: SignedHttp) -> None:
     assert raw.json("GET", "/v3/tasks?limit=5&sort_key=name")["count"] == 0
 
+
+
+def test_oms_bandwidth_windows_limit_the_copy_during_their_hours(oms: OmsClient, clock: StoppedClock) -> None:
+    body = _group_body()
+    body.bandwidth_policy = [om.BandwidthPolicyDto(start="04:00", end="05:00", max_bandwidth=2 * 1024 * 1024)]
+    _to_time_of_day(clock, "03:59")
+    gid = oms.create_task_group(om.CreateTaskGroupRequest(body=body)).group_id
+    clock.advance(30)  # 5 s waiting, 20 s creating its tasks, copying since 03:59:25
+    before = oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
+    assert before.status == 2 and before.migrate_speed == 50 * 1024 * 1024
+    clock.advance(60)  # 04:00:30, inside the window
+    during = oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
+    assert during.migrate_speed == 2 * 1024 * 1024
+    clock.advance(60)
+    later = oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
+    assert later.complete_size - during.complete_size == 60 * 2 * 1024 * 1024

@@ -151,7 +151,7 @@ def _plan(task: TaskRecord, now: int) -> None:
         t = sub.planned[1]
 
 
-def _done_at(task: TaskRecord, sub: SubTaskRecord, at: int, windows: RateWindows) -> float:
+def _done_at(sub: SubTaskRecord, at: int, windows: RateWindows) -> float:
     """Work of ``sub`` done by clock time ``at`` (its planned window must be set)."""
     assert sub.planned is not None
     ps, pe = sub.planned
@@ -163,7 +163,7 @@ def _done_at(task: TaskRecord, sub: SubTaskRecord, at: int, windows: RateWindows
     return min(sub.work_ms - 1e-6, sub.done_ms + gained)
 
 
-def _settle(task: TaskRecord, sub: SubTaskRecord, at: int, windows: RateWindows) -> None:
+def _settle(sub: SubTaskRecord, at: int, windows: RateWindows) -> None:
     """Bake the state of ``sub`` at clock time ``at`` into it (its window stays)."""
     assert sub.planned is not None
     ps, pe = sub.planned
@@ -171,7 +171,7 @@ def _settle(task: TaskRecord, sub: SubTaskRecord, at: int, windows: RateWindows)
         return
     if sub.start_date is None:
         sub.start_date = ps
-    sub.done_ms = _done_at(task, sub, at, windows)
+    sub.done_ms = _done_at(sub, at, windows)
     if at >= pe:
         sub.end_date = pe
 
@@ -181,7 +181,7 @@ def _freeze(task: TaskRecord, at: int) -> None:
     windows = rate_windows(task)
     for sub in task.sub_tasks:
         if sub.planned is not None:
-            _settle(task, sub, at, windows)
+            _settle(sub, at, windows)
             sub.planned = None
 
 
@@ -264,7 +264,7 @@ def _record_checks(task: TaskRecord, now: int) -> bool:
     recorded = False
     for sub in task.sub_tasks:
         if sub.hidden and sub.planned is not None and sub.end_date is None and sub.planned[1] <= until:
-            _settle(task, sub, sub.planned[1], windows)
+            _settle(sub, sub.planned[1], windows)
             task.consistency.append(consistency_result(task, sub.planned[1]))
             recorded = True
     return recorded
@@ -319,7 +319,7 @@ def render(task: TaskRecord, now: int) -> Doc:
         sub = stored.model_copy()
         running_now = False
         if sub.planned is not None:
-            _settle(task, sub, now, windows)
+            _settle(sub, now, windows)
             running_now = sub.planned[0] <= now < sub.planned[1]
         if sub.hidden:
             continue
@@ -371,7 +371,8 @@ def _target(task: TaskRecord, now: int, subs: list[Doc]) -> Doc:
     if task.settings.get("vm_template_id"):
         created = any(s["name"] == "CREATE_CLOUD_SERVER" and s["progress"] >= 100 for s in subs)
         target["vm_id"] = str(uuid.uuid5(TASK_NS, task.id)) if created else ""
-    target["cutovered_snapshot_ids"] = None if _over(task.clear, CLEAR_STEPS, now) else task.snapshot_ids
+    cleared = _over(task.clear, CLEAR_STEPS, now) and not _failed(task.clear, now)
+    target["cutovered_snapshot_ids"] = None if cleared else task.snapshot_ids
     return target
 
 
@@ -387,6 +388,10 @@ def _failed(process: Process | None, now: int) -> bool:
     return process is not None and process.failed_at is not None and process.failed_at <= now
 
 
+def _running(process: Process | None, steps: tuple[tuple[str, int], ...], now: int) -> bool:
+    return process is not None and not _over(process, steps, now) and not _failed(process, now)
+
+
 def clone_server(task: TaskRecord, now: int) -> Doc | None:
     clone = task.clone
     if clone is None:
@@ -400,7 +405,7 @@ def clone_server(task: TaskRecord, now: int) -> Doc | None:
 
 
 def cloning(task: TaskRecord, now: int) -> bool:
-    return task.clone is not None and not _over(task.clone, CLONE_STEPS, now) and not _failed(task.clone, now)
+    return _running(task.clone, CLONE_STEPS, now)
 
 
 def network_check_info(task: TaskRecord, now: int) -> Doc | None:
@@ -557,7 +562,7 @@ def migration_test(task: TaskRecord, now: int) -> None:
         raise _refuse("SMS.6005", task)
     if not task.settings.get("need_migration_test"):
         raise error("SMS.6005", "the task was created without need_migration_test")
-    if task.drill is not None and not _over(task.drill, DRILL_STEPS, now) and not _failed(task.drill, now):
+    if _running(task.drill, DRILL_STEPS, now):
         raise error("SMS.6005", "a migration drill is running")
     task.drill = Process(started=now)
 
@@ -565,7 +570,7 @@ def migration_test(task: TaskRecord, now: int) -> None:
 def clear(task: TaskRecord, now: int) -> None:
     if task.sim.mode != "success":
         raise _refuse("SMS.6005", task)
-    if task.clear is not None and not _over(task.clear, CLEAR_STEPS, now) and not _failed(task.clear, now):
+    if _running(task.clear, CLEAR_STEPS, now):
         raise error("SMS.6005", "the snapshots are being cleared")
     task.clear = Process(started=now)
 
@@ -588,7 +593,7 @@ def network_check(task: TaskRecord, now: int) -> None:
 def begin_log_upload(task: TaskRecord, now: int, bucket: str, agent_version: str | None) -> None:
     if task.start_date is None:
         raise error("SMS.7717", "the task has not been started")
-    if task.log is not None and log_status(task, now) == LogCollectStatus.UPLOADING.value:
+    if _running(task.log, LOG_STEPS, now):
         raise error("SMS.7716")
     if _version(agent_version) < (25, 2, 0):
         raise error("SMS.7707", f"Agent {agent_version or 'unknown'}; log upload needs 25.2.0 or later")

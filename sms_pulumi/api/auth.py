@@ -14,7 +14,8 @@ from datetime import datetime
 import httpx
 
 from sms_pulumi.api import signing
-from sms_pulumi.api.credentials import Credentials, register_secret
+from sms_pulumi.api.credentials import Credentials
+from sms_pulumi.api.redaction import register_secret
 
 __all__ = ["AkSkAuth", "TokenAuth", "sign_request"]
 

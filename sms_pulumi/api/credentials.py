@@ -6,9 +6,9 @@ from stack config (``configure()``) or the environment. To make a mistake loud, 
 ``repr``/``str`` never show a secret.
 
 Every secret value a ``Credentials`` holds (secret key, security token, IAM token) is registered with
-:func:`register_secret`; :func:`redact` (used by the HTTP logger and by every ``ApiError`` message)
-replaces registered values and anything that looks like a credential (Authorization / token headers,
-``"password": ...``-like JSON fields, ``Signature=...``).
+:func:`~sms_pulumi.api.redaction.register_secret`, so that ``redact`` (used by the HTTP logger and by
+every ``ApiError`` message) hides it; ``mask``, ``redact`` and ``register_secret`` live in
+:mod:`sms_pulumi.api.redaction` and are re-exported here.
 
 Settings precedence: stack config (``huaweicloud:*``) over environment (``HW_*``) over defaults.
 
@@ -38,12 +38,13 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+from sms_pulumi.api.errors import ConfigurationError
+from sms_pulumi.api.redaction import mask, redact, register_secret
 from sms_pulumi.api.retry import RetryPolicy
 
 __all__ = [
@@ -66,70 +67,6 @@ CONFIG_KEYS = (
     "omsEndpoint", "requestTimeout", "connectTimeout", "maxRetries", "retryMaxElapsed", "waitTimeout",
     "pollInterval",
 )
-REDACTED = "***"
-
-# ----------------------------------------------------------------------------------------- redaction
-
-_SECRETS: set[str] = set()
-_SECRETS_LOCK = threading.Lock()
-_MIN_SECRET_LEN = 4  # never register tiny strings: they would blank out ordinary text
-
-_SECRET_FIELD = (
-    r"(?:[\w-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|credential|private_?key|"
-    r"authentication_?key|access_?key|connection_string|json_auth_file|signature|authorization)[\w-]*"
-    r"|(?:src_|dst_)?(?:ak|sk))"
-)
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    # Header lines "Authorization: value" (unquoted): the rest of the line is the value.
-    (
-        re.compile(
-            r"(?i)(\b(?:authorization|x-auth-token|x-security-token|x-subject-token)\s*:\s*)(?!['\"])[^\r\n]+"
-        ),
-        r"\1" + REDACTED,
-    ),
-    # The signature inside an SDK-HMAC-SHA256 value anywhere else.
-    (re.compile(r"(?i)(Signature=)[0-9a-f]+"), r"\1" + REDACTED),
-    # Quoted fields whose name looks secret: "password": "x", 'sk': 'x', "Authorization": "..."
-    (
-        re.compile(r"(?i)([\"']" + _SECRET_FIELD + r"[\"']\s*:\s*)([\"'])((?:\\.|(?!\2).)*)\2"),
-        r"\1\2" + REDACTED + r"\2",
-    ),
-    # key=value forms (query strings, reprs): password=x, secret_key='x', x-auth-token=x
-    (
-        re.compile(r"(?i)(\b" + _SECRET_FIELD + r"=)(['\"]?)([^&\s,'\")]+)\2"),
-        r"\1\2" + REDACTED + r"\2",
-    ),
-]
-
-
-def register_secret(value: str | None) -> None:
-    """Remember a secret value so that :func:`redact` hides it wherever it appears."""
-    if value and len(value) >= _MIN_SECRET_LEN:
-        with _SECRETS_LOCK:
-            _SECRETS.add(value)
-
-
-def redact(text: str, extra_secrets: Iterable[str] = ()) -> str:
-    """``text`` with every registered secret and every credential-looking field replaced by ``***``."""
-    if not text:
-        return text
-    with _SECRETS_LOCK:
-        secrets = sorted(_SECRETS | {s for s in extra_secrets if s}, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def mask(value: str | None, keep: int = 4) -> str:
-    """An identifier shortened for display: ``AKIA****`` (never use for secrets: use ``***``)."""
-    if not value:
-        return "<unset>"
-    if len(value) <= keep * 2:
-        return REDACTED
-    return value[:keep] + "****"
 
 
 def _no_pickle(obj: object) -> NoReturn:
@@ -198,8 +135,6 @@ def _normalise_config(config: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _validate_endpoint(name: str, value: str | None) -> str | None:
-    from sms_pulumi.api.errors import ConfigurationError
-
     if value is None:
         return None
     value = value.strip().rstrip("/")
@@ -263,8 +198,6 @@ class ProviderSettings:
         Raises ConfigurationError when no usable authentication is configured, when only one of AK/SK
         is given, or when a value is malformed.
         """
-        from sms_pulumi.api.errors import ConfigurationError
-
         cfg = _normalise_config(config)
         env = os.environ if env is None else env
 

@@ -9,17 +9,20 @@ header, what Huawei support asks for), the method and the path. Never headers, n
     SMS.7703 (HTTP 400, request 7c1e0d...): Task does not exist. [GET /v3/tasks/x]
 
 Not found is HTTP 404, or HTTP 400 with the "does not exist" code of the object addressed (see
-``NOT_FOUND_CODES``). ``NotFoundError.kind`` says which kind of object the code denotes, because a
-create can fail with the not-found code of an object it *refers to* (a task create answering
-SMS.7602 means the source server is gone, not the task): compare ``kind`` with the kind you asked for,
-or use :func:`is_not_found`.
+``NOT_FOUND_CODES``, derived from the error-code table :mod:`sms_pulumi.api.codes`).
+``NotFoundError.kind`` says which kind of object the code denotes, because a create can fail with
+the not-found code of an object it *refers to* (a task create answering SMS.7602 means the source
+server is gone, not the task): compare ``kind`` with the kind you asked for, or use
+:func:`is_not_found`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sms_pulumi.api.credentials import redact
+from sms_pulumi.api import codes
+from sms_pulumi.api.codes import OMS_TASK_GROUP_BUSY, OMS_TASK_NOT_RUNNING
+from sms_pulumi.api.redaction import redact
 
 __all__ = [
     "NOT_FOUND_CODES",
@@ -34,22 +37,12 @@ __all__ = [
     "TransportError",
     "error_from_response",
     "is_not_found",
+    "is_state_refusal",
 ]
 
-# "<code>": kind of object it says does not exist (HTTP 400 on SMS, see api-reference/errors.md §2).
-NOT_FOUND_CODES: dict[str, str] = {
-    "SMS.7703": "task",  # Task does not exist.
-    "SMS.0505": "task",  # Task %s not found. Check whether the task has been deleted.
-    "SMS.7101": "template",  # Template does not exist.
-    "SMS.7301": "migproject",  # The specified migration template (= project) does not exist.
-    "SMS.7602": "source",  # The specified source server does not exist.
-    "SMS.8109": "source",  # No source server found.
-}
-# OMS documents a missing task group as HTTP 404 (oms-taskgroups.md §5); its error-code list is not in
-# the reference, so no OMS code is mapped above. Two OMS codes the resources layer needs (as used by
-# the Huawei Terraform provider's OMS resources):
-OMS_TASK_NOT_RUNNING = "OMS.0066"  # stop refused: the task (group) is not running
-OMS_TASK_GROUP_BUSY = "OMS.0063"  # delete refused while the group is in progress: retry later
+#: ``{code: kind of object it says does not exist}`` (task, template, migproject, source, taskgroup, ...).
+NOT_FOUND_CODES: dict[str, str] = codes.not_found_codes()
+_AUTH_CODES = codes.auth_codes()
 
 
 class ApiError(Exception):
@@ -103,9 +96,16 @@ class ApiError(Exception):
         return dict(self.__dict__)
 
     @property
+    def info(self) -> codes.ErrorCode | None:
+        """The row of :mod:`sms_pulumi.api.codes` for ``error_code`` (None for a code it does not hold)."""
+        return codes.lookup(self.error_code)
+
+    @property
     def retryable(self) -> bool:
-        """Whether the same request may succeed later without any change."""
-        return False
+        """Whether the same request may succeed later without any change (e.g. OMS.0063: the group is
+        still settling)."""
+        info = self.info
+        return info is not None and info.retryable
 
 
 def _rebuild(cls: type[ApiError], state: dict[str, Any]) -> ApiError:
@@ -156,9 +156,6 @@ class ConfigurationError(ValueError):
     """Missing or invalid provider settings (credentials, region, endpoint)."""
 
 
-_AUTH_CODES = {"SMS.6521", "SMS.6522", "SMS.6523", "SMS.9003", "SMS.9004", "SMS.0202", "SMS.0205"}
-
-
 def is_not_found(error: BaseException, kind: str | None = None) -> bool:
     """True if ``error`` says the object of ``kind`` does not exist (any kind when ``kind`` is None).
 
@@ -167,6 +164,12 @@ def is_not_found(error: BaseException, kind: str | None = None) -> bool:
     if not isinstance(error, NotFoundError):
         return False
     return kind is None or error.kind is None or error.kind == kind
+
+
+def is_state_refusal(error: BaseException, *actions: str) -> bool:
+    """True if ``error`` refuses one of ``actions`` (``"task.start"``, ...) because of the object's
+    current state: the object moved on, so read it again instead of failing."""
+    return isinstance(error, ApiError) and error.error_code in codes.state_refusals(*actions)
 
 
 def error_from_response(

@@ -28,10 +28,11 @@ from pydantic import BaseModel, ValidationError
 
 from sms_pulumi.api import signing
 from sms_pulumi.api.auth import AkSkAuth, TokenAuth
-from sms_pulumi.api.credentials import ProviderSettings, Timeouts, redact
+from sms_pulumi.api.credentials import ProviderSettings, Timeouts
 from sms_pulumi.api.errors import ApiError, ConfigurationError, TransportError, error_from_response
 from sms_pulumi.api.models.common import RequestModel
 from sms_pulumi.api.pagination import Page, iterate_pages
+from sms_pulumi.api.redaction import redact
 from sms_pulumi.api.retry import RetryPolicy, run_with_retries
 
 __all__ = [

@@ -4,9 +4,10 @@ Base URL ``https://oms.{region}.myhuaweicloud.com`` or the ``omsEndpoint`` overr
 project-scoped service: the project id is in every path (and sent as ``X-Project-Id``), so a project id
 must be configured (``huaweicloud:projectId`` / ``HW_PROJECT_ID``).
 
-A missing group answers HTTP 404 (``NotFoundError`` with ``kind`` None): ``is_not_found(err)``.
-Useful codes: ``errors.OMS_TASK_NOT_RUNNING`` (stop of a group that is not running) and
-``errors.OMS_TASK_GROUP_BUSY`` (delete refused while the group is in progress: wait and retry).
+A missing group answers HTTP 404 (``NotFoundError``, kind ``taskgroup``): ``is_not_found(err)``.
+Useful codes (:mod:`sms_pulumi.api.codes`): ``OMS_TASK_NOT_RUNNING`` (stop of a group that is not
+running) and ``OMS_TASK_GROUP_BUSY`` (delete refused while the group settles: wait and retry; such an
+error is ``retryable``).
 
 Create is sent with ``idempotent=False`` (see :mod:`sms_pulumi.api.retry`): after an ambiguous failure,
 list the groups (``find_task_groups``) before creating again. Start, stop, retry and the bandwidth

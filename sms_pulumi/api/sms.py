@@ -39,8 +39,11 @@ from sms_pulumi.api.models.migprojects import (
     UpdateMigProjectRequest,
 )
 from sms_pulumi.api.models.sources import (
+    ListErrorsQuery,
+    ListErrorsResponse,
     ListSourceServersQuery,
     ListSourceServersResponse,
+    MigrationError,
     RegisterSourceServerRequest,
     SourceOverviewResponse,
     SourceServerDetail,
@@ -49,7 +52,9 @@ from sms_pulumi.api.models.sources import (
 )
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest, SpeedLimitsResponse
 from sms_pulumi.api.models.tasks import (
+    ConsistencyResultResponse,
     CreateTaskRequest,
+    ExportConsistencyResultsRequest,
     ListTasksQuery,
     ListTasksResponse,
     PassphraseResponse,
@@ -58,6 +63,8 @@ from sms_pulumi.api.models.tasks import (
     TaskDetail,
     TaskSummary,
     UpdateTaskRequest,
+    UploadConsistencyResultRequest,
+    UploadLogRequest,
 )
 from sms_pulumi.api.models.templates import (
     CreateTemplateRequest,
@@ -74,7 +81,7 @@ __all__ = ["NO_SPEED_LIMIT", "PAGE_SIZES", "SmsClient"]
 NO_SPEED_LIMIT = "SMS.6302"  # "No migration speed limit found."
 
 # Largest page each list endpoint accepts (the manual's limit maxima).
-PAGE_SIZES = {"sources": 200, "templates": 100, "migprojects": 100, "tasks": 200}
+PAGE_SIZES = {"sources": 200, "templates": 100, "migprojects": 100, "tasks": 200, "errors": 100}
 
 
 class SmsClient(ServiceClient):
@@ -135,6 +142,25 @@ class SmsClient(ServiceClient):
     def delete_sources(self, ids: list[str]) -> None:
         """``POST /v3/sources/delete`` (batch)."""
         self._call("POST", "/v3/sources/delete", body=BatchDeleteRequest(ids=ids), idempotent=True)
+
+    def list_errors(self, query: ListErrorsQuery | None = None) -> ListErrorsResponse:
+        """``GET /v3/errors`` (5.3.1): one page of the sources whose migration reported an error."""
+        return self._get(ListErrorsResponse, "/v3/errors", self._params(query))
+
+    def iter_errors(
+        self,
+        query: ListErrorsQuery | None = None,
+        *,
+        page_size: int = PAGE_SIZES["errors"],
+        max_items: int | None = None,
+    ) -> Iterator[MigrationError]:
+        """Every source with a migration error, across all pages."""
+
+        def fetch(q: ListErrorsQuery) -> tuple[list[MigrationError], int | None]:
+            resp = self.list_errors(q)
+            return resp.migration_errors or [], resp.count
+
+        return self._iterate(query, ListErrorsQuery, fetch, page_size, max_items)
 
     def find_sources_by_name(self, name: str) -> list[SourceServerSummary]:
         """Sources whose name is exactly ``name`` (the list filter may match more loosely)."""
@@ -274,7 +300,7 @@ class SmsClient(ServiceClient):
         return self._send(IdResponse, "PUT", f"/v3/tasks/{path_param(task_id)}", body)
 
     def delete_task(self, task_id: str) -> None:
-        """``DELETE /v3/tasks/{task_id}``."""
+        """``DELETE /v3/tasks/{task_id}``: a 200 means the task is gone (manual 4.3)."""
         self._call("DELETE", f"/v3/tasks/{path_param(task_id)}")
 
     def delete_tasks(self, ids: list[str]) -> None:
@@ -282,18 +308,42 @@ class SmsClient(ServiceClient):
         self._call("POST", "/v3/tasks/delete", body=BatchDeleteRequest(ids=ids), idempotent=True)
 
     def task_action(self, task_id: str, body: TaskActionRequest | TaskAction | str) -> None:
-        """``POST /v3/tasks/{task_id}/action`` (start, stop, restart, sync, test, ...).
+        """``POST /v3/tasks/{task_id}/action``: start, stop, test (cut-over), clone_test (give
+        ``template_id``), restart, migration_test, clear, skip, network_check.
 
         Retried like an idempotent call: repeating an action the server already applied answers a
-        state error (e.g. SMS.7713 / SMS.7714), which the caller reconciles by reading the task.
+        state error (e.g. SMS.7713 / SMS.7714), which the caller reconciles by reading the task
+        (``errors.is_state_refusal(err, "task.start")``). Which states each action needs and leads to:
+        the emulator's AMBIGUITIES.md, "Task actions".
         """
         if not isinstance(body, TaskActionRequest):
             body = TaskActionRequest(operation=TaskAction(body))
         self._call("POST", f"/v3/tasks/{path_param(task_id)}/action", body=body, idempotent=True)
 
     def show_passphrase(self, task_id: str) -> PassphraseResponse:
-        """``GET /v3/tasks/{task_id}/passphrase`` (the result holds a secret)."""
+        """``GET /v3/tasks/{task_id}/passphrase`` (5.4.11; the result holds a secret). Only while the
+        task replicates or synchronises: SMS.9905 otherwise."""
         return self._get(PassphraseResponse, f"/v3/tasks/{path_param(task_id)}/passphrase")
+
+    def upload_task_log(self, task_id: str, body: UploadLogRequest) -> None:
+        """``POST /v3/tasks/{task_id}/log`` (5.4.12): the Agent uploads the task's logs to a bucket;
+        ``log_collect_status`` in the task list follows it. Not retried blindly (a second upload
+        while one runs is SMS.7716)."""
+        self._call("POST", f"/v3/tasks/{path_param(task_id)}/log", body=body, idempotent=False)
+
+    def show_consistency_result(self, task_id: str) -> ConsistencyResultResponse:
+        """``GET /v3/tasks/{task_id}/consistency-result`` (5.4.13): the checks of a task created (or
+        started) with ``is_need_consistency_check``."""
+        return self._get(ConsistencyResultResponse, f"/v3/tasks/{path_param(task_id)}/consistency-result")
+
+    def upload_consistency_result(self, task_id: str, body: UploadConsistencyResultRequest) -> None:
+        """``POST /v3/tasks/{task_id}/consistency-result`` (5.4.14): what the Agent reports."""
+        path = f"/v3/tasks/{path_param(task_id)}/consistency-result"
+        self._call("POST", path, body=body, idempotent=False)
+
+    def export_consistency_results(self, body: ExportConsistencyResultsRequest) -> None:
+        """``POST /v3/tasks/consistency-results/export`` (5.4.15)."""
+        self._call("POST", "/v3/tasks/consistency-results/export", body=body, idempotent=True)
 
     def find_tasks_by_name(self, name: str) -> list[TaskSummary]:
         """Tasks whose name is exactly ``name``."""

@@ -8,8 +8,10 @@
     DELETE /_emulator/requests                    clear the request log
     POST   /_emulator/reset {"seed": ...}         wipe objects, faults and log; seed again
     GET    /_emulator/clock                       {"speed", "now_ms"}
-    POST   /_emulator/clock {"speed", "advance_ms"}  change speed and/or jump forward
-    POST   /_emulator/tasks/{id}/fail {"after_ms", "error_code", "error_msg"}  MIGRATE_FAIL / SYNC_FAIL
+    POST   /_emulator/clock {"speed", "advance_ms"}  change speed (0 stops the clock) and/or jump forward
+    POST   /_emulator/tasks/{id}/fail {"after_ms", "error_code", "error_msg", "target"}
+                                                  MIGRATE_FAIL / SYNC_FAIL; target clone|drill|clear|log
+                                                  fails that side process instead
     POST   /_emulator/taskgroups/{group_id}/fail {"after_ms", ...}             OMS status 5
     POST   /_emulator/sources {"count": N} | {"fixture": "default"}            register more sources
     GET    /_emulator/objects                     every stored object, as clients would see it now
@@ -23,11 +25,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from sms_pulumi.emulator.errors import ApiError
+from sms_pulumi.emulator.errors import EmulatorError
 from sms_pulumi.emulator.faults import FaultRule
 from sms_pulumi.emulator.oms import taskgroups
+from sms_pulumi.emulator.oms.lifecycle import view as group_view
+from sms_pulumi.emulator.records import MigProjectRecord, SourceRecord, TemplateRecord
 from sms_pulumi.emulator.seed import apply_seed, fixture_bodies, register_bodies, synthetic_sources
 from sms_pulumi.emulator.sms import lifecycle, views
+from sms_pulumi.emulator.sms.templates import template_view
 from sms_pulumi.emulator.state import emulator
 
 router = APIRouter(prefix="/_emulator")
@@ -53,7 +58,7 @@ class FaultIn(_Admin):
 
 
 class ClockIn(_Admin):
-    speed: float | None = Field(None, gt=0)
+    speed: float | None = Field(None, ge=0)
     advance_ms: int | None = Field(None, ge=0)
 
 
@@ -65,6 +70,7 @@ class FailIn(_Admin):
     after_ms: int = Field(0, ge=0)
     error_code: str = "SMS.1801"
     error_msg: str = "Migration or synchronization task failed."
+    target: Literal["task", "clone", "drill", "clear", "log"] = "task"
 
 
 class SourcesIn(_Admin):
@@ -76,7 +82,7 @@ def _admin_body(model: type[_Admin], raw: Any) -> Any:
     try:
         return model.model_validate(raw or {})
     except Exception as exc:  # pydantic ValidationError: answer 400 with the reason
-        raise ApiError(400, "EMULATOR.BAD_REQUEST", str(exc)) from None
+        raise EmulatorError(400, "EMULATOR.BAD_REQUEST", str(exc)) from None
 
 
 def redact(value: Any) -> Any:
@@ -94,7 +100,7 @@ async def _json(request: Request) -> Any:
     try:
         return await request.json()
     except ValueError:
-        raise ApiError(400, "EMULATOR.BAD_REQUEST", "the body is not JSON") from None
+        raise EmulatorError(400, "EMULATOR.BAD_REQUEST", "the body is not JSON") from None
 
 
 @router.get("/health")
@@ -123,7 +129,7 @@ async def clear_faults(request: Request) -> dict[str, Any]:
 @router.delete("/faults/{rule_id}")
 async def remove_fault(request: Request, rule_id: int) -> dict[str, Any]:
     if not emulator(request).faults.remove(rule_id):
-        raise ApiError(404, "EMULATOR.NOT_FOUND", f"no fault rule {rule_id}")
+        raise EmulatorError(404, "EMULATOR.NOT_FOUND", f"no fault rule {rule_id}")
     return {}
 
 
@@ -177,11 +183,11 @@ async def fail_task(request: Request, task_id: str) -> dict[str, Any]:
     spec = _admin_body(FailIn, await _json(request))
     now = emu.now()
     with emu.store.transaction() as tx:
-        doc = views.load_task(tx, task_id, now)
-        if doc is None:
-            raise ApiError(404, "EMULATOR.NOT_FOUND", f"no task {task_id}")
-        lifecycle.inject_failure(doc, now, spec.after_ms, spec.error_code, spec.error_msg)
-        tx.put("tasks", task_id, doc)
+        task = views.load_task(tx, task_id, now)
+        if task is None:
+            raise EmulatorError(404, "EMULATOR.NOT_FOUND", f"no task {task_id}")
+        lifecycle.inject_failure(task, now, spec.after_ms, spec.error_code, spec.error_msg, spec.target)
+        tx.put(task)
     return {"id": task_id, "fail_at_ms": now + spec.after_ms}
 
 
@@ -200,7 +206,7 @@ async def add_sources(request: Request) -> dict[str, Any]:
     emu = emulator(request)
     spec = _admin_body(SourcesIn, await _json(request))
     with emu.store.transaction() as tx:
-        existing = tx.count("sources")
+        existing = tx.count(SourceRecord)
     bodies = synthetic_sources(spec.count, start=existing) if spec.count else []
     if spec.fixture:
         bodies += fixture_bodies(spec.fixture)
@@ -214,11 +220,14 @@ async def objects(request: Request) -> JSONResponse:
     with emu.store.transaction() as tx:
         tasks = [views.task_view(tx, t, now) for t in views.all_tasks(tx, now)]
         out = {
-            "sources": [views.source_view(tx, s, now) for s in tx.list("sources")],
-            "templates": tx.list("templates"),
-            "migprojects": tx.list("migprojects"),
+            "sources": [views.source_view(tx, s, now) for s in tx.list(SourceRecord)],
+            "templates": [{**template_view(t), "target_password": t.spec.target_password}
+                          for t in tx.list(TemplateRecord)],
+            "migprojects": [{**p.spec.to_wire(), "id": p.id, "isdefault": p.isdefault}
+                            for p in tx.list(MigProjectRecord)],
             "tasks": tasks,
-            "taskgroups": taskgroups.all_views(tx, now),
+            "taskgroups": [group_view(g, now) | {"project_id": g.project_id}
+                           for g in taskgroups.all_groups(tx, now)],
         }
     for source in out["sources"]:
         if source.get("current_task"):

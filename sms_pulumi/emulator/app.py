@@ -8,8 +8,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sms_pulumi.api import codes
 from sms_pulumi.emulator import admin
-from sms_pulumi.emulator.errors import APIG_NOT_FOUND, ApiError, oms_error, sms_error
+from sms_pulumi.emulator.errors import APIG_NOT_FOUND, EmulatorError, error
 from sms_pulumi.emulator.http import is_oms
 from sms_pulumi.emulator.middleware import ASGIApp, EmulatorMiddleware
 from sms_pulumi.emulator.oms import taskgroups
@@ -21,22 +22,21 @@ def build_fastapi(emu: Emulator) -> FastAPI:
     app = FastAPI(title="sms-pulumi emulator", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.emulator = emu
 
-    @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+    @app.exception_handler(EmulatorError)
+    async def emulator_error(_: Request, exc: EmulatorError) -> JSONResponse:
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         detail = f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg', 'invalid')}"
-        err = oms_error("OMS.0001", detail) if is_oms(request.url.path) else sms_error(
-            "SMS.9001", detail)
+        err = error(codes.OMS_INVALID_PARAMETERS if is_oms(request.url.path) else "SMS.9001", detail)
         return JSONResponse(err.body(), status_code=err.status)
 
     @app.exception_handler(StarletteHTTPException)
     async def unknown_route(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, msg = APIG_NOT_FOUND
-        return JSONResponse({"error_code": code, "error_msg": msg}, status_code=exc.status_code)
+        row = codes.CODES[APIG_NOT_FOUND]
+        return JSONResponse({"error_code": row.code, "error_msg": row.message}, status_code=exc.status_code)
 
     # Literal paths (".../delete", "/v3/sources/overview") are declared before "{id}" paths.
     for module in (sources, templates, migprojects, tasks, config, taskgroups, admin):

@@ -4,6 +4,12 @@ The signature is recomputed with the project's own signer (:mod:`sms_pulumi.api.
 code the client signs with; the conformance tests drive the emulator with the official SDK, whose
 signer is independent, so a bug in ours shows up there. Nothing is accepted unsigned unless the
 verifier is built with ``enabled=False``. Failure reasons never contain a secret or a signature.
+
+What must be signed: ``x-sdk-date`` (the signature is only as fresh as the date it covers) and every
+header ``SignedHeaders`` lists must be in the request. ``host`` need not be signed: manual 3.1 makes
+the Host header mandatory for AK/SK, not its signature, and a real client (the Go SDK
+``chnsz/golangsdk`` under the Huawei Terraform provider) signs
+``accept;content-type;user-agent;x-sdk-date``, which the service accepts.
 """
 
 from __future__ import annotations
@@ -78,8 +84,8 @@ class Verifier:
         if abs((current - signed_at).total_seconds()) > MAX_CLOCK_SKEW_S:
             raise auth_error("SMS.0205", "X-Sdk-Date is more than 15 minutes away from the server time")
         lowered = [h.lower() for h in signed_headers]
-        if "x-sdk-date" not in lowered or "host" not in lowered:
-            raise auth_error("SMS.0202", "SignedHeaders must include host and x-sdk-date")
+        if "x-sdk-date" not in lowered:
+            raise auth_error("SMS.0202", "SignedHeaders must include x-sdk-date")
         missing = [h for h in lowered if h not in headers]
         if missing:
             raise auth_error("SMS.0202", f"signed header(s) missing from the request: {', '.join(missing)}")

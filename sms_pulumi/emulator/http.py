@@ -1,25 +1,54 @@
 """Request parsing and response rendering shared by every emulated service.
 
-Bodies are validated with the shared wire models (``sms_pulumi.api.models``): the emulator never
-declares a field of its own. Validation failures become the manual's codes: empty body SMS.6012,
-not JSON SMS.6010, missing field SMS.6013, unknown field SMS.6011, anything else SMS.9001 (OMS:
-OMS.0002 / OMS.0001). Responses go through the response models, so what the emulator answers is
-exactly what the client parses (explicit ``null`` for unset fields, as the real service does).
+Bodies and query strings are validated with the shared wire models (``sms_pulumi.api.models``): the
+emulator never declares a field of its own. Fields a model does not declare are dropped before
+validation, at any depth, because the service ignores them (AMBIGUITIES.md, "Unknown fields"); the
+models themselves stay strict for the client, where an unknown field is a typo.
+
+Validation failures become the manual's codes (errors.md §2): empty body SMS.6012, not JSON
+SMS.6010, a body that is not an object or a field of the wrong JSON type SMS.6011, missing field
+SMS.6013, too long SMS.6014, invalid OS type SMS.6601, invalid task type SMS.7712, a time window
+other than HH:MM SMS.6405, a source name SMS.6001/6002/6003, anything else SMS.9001 (OMS: OMS.0002
+for a body that is not JSON, OMS.0001 otherwise). Responses go through the response models, so what
+the emulator answers is exactly what the client parses (explicit ``null`` for unset fields, as the
+real service does).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from sms_pulumi.api.models.common import RequestModel
-from sms_pulumi.emulator.errors import ApiError, oms_error, sms_error
+from sms_pulumi.api import codes
+from sms_pulumi.api.models.common import BatchDeleteRequest, QueryModel, RequestModel, server_default_of
+from sms_pulumi.emulator.errors import EmulatorError, error
+from sms_pulumi.emulator.state import emulator
+from sms_pulumi.emulator.store import Tx
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+# pydantic error types that mean "a JSON value of the wrong type" (SMS.6011).
+_JSON_TYPE_ERRORS = frozenset({
+    "string_type", "int_type", "int_parsing", "int_from_float", "float_type", "float_parsing",
+    "bool_type", "bool_parsing", "dict_type", "list_type", "model_type", "model_attributes_type",
+})
+# Error types the wire models raise for a rule the manual gives its own code.
+_CUSTOM_CODES = {
+    "task_type": "SMS.7712",
+    "source_name_required": "SMS.6001",
+    "source_name_length": "SMS.6002",
+    "source_name_chars": "SMS.6003",
+}
+# Enumerated fields whose invalid value has its own code.
+_ENUM_FIELD_CODES = {"os_type": "SMS.6601", "type": "SMS.7712"}
+_MAX_STRIP_ROUNDS = 50
 
 
 def is_oms(path: str) -> bool:
@@ -31,19 +60,64 @@ def _service(request: Request) -> str:
     return "oms" if is_oms(request.url.path) else "sms"
 
 
-def validation_error(exc: ValidationError, service: str) -> ApiError:
+def _sms_code(err: ErrorDetails) -> str:
+    kind = err.get("type", "")
+    loc = err.get("loc", ())
+    field = str(loc[-1]) if loc else ""
+    if kind in _CUSTOM_CODES:
+        return _CUSTOM_CODES[kind]
+    if kind == "missing":
+        return "SMS.6013"
+    if kind in ("string_too_long", "too_long"):
+        return "SMS.6014"
+    if kind in _JSON_TYPE_ERRORS:
+        return "SMS.6011"
+    if kind == "enum" and field in _ENUM_FIELD_CODES:
+        return _ENUM_FIELD_CODES[field]
+    if kind == "string_pattern_mismatch" and field in ("start", "end"):
+        return "SMS.6405"  # a time window written other than HH:MM
+    return "SMS.9001"
+
+
+def validation_error(exc: ValidationError, service: str) -> EmulatorError:
     errors = exc.errors(include_url=False, include_input=False)
-    first = errors[0] if errors else {"type": "value_error", "loc": (), "msg": "invalid"}
+    first: ErrorDetails = errors[0] if errors else {"type": "value_error", "loc": (), "msg": "invalid",
+                                                     "input": None}
     where = ".".join(str(p) for p in first.get("loc", ()))
     detail = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
-    if service == "oms":
-        return oms_error("OMS.0001", detail)
-    kind = first.get("type")
-    code = "SMS.6013" if kind == "missing" else "SMS.6011" if kind == "extra_forbidden" else "SMS.9001"
-    loc = first.get("loc", ())
-    if kind == "string_pattern_mismatch" and loc and loc[-1] in ("start", "end"):
-        code = "SMS.6405"  # a time window written other than HH:MM
-    return sms_error(code, detail)
+    code = codes.OMS_INVALID_PARAMETERS if service == "oms" else _sms_code(first)
+    return error(code, detail)
+
+
+def _drop(data: Any, loc: Sequence[int | str]) -> bool:
+    """Remove the value at ``loc`` from ``data``; False when the path does not lead anywhere."""
+    node = data
+    for part in loc[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if isinstance(node, dict) and loc and loc[-1] in node:
+        del node[loc[-1]]
+        return True
+    return False
+
+
+def validate(model: type[M], data: Any, service: str = "sms") -> M:
+    """``data`` as ``model``, after dropping every field the model does not declare."""
+    if not isinstance(data, dict):
+        if service == "oms":
+            raise error(codes.OMS_INVALID_PARAMETERS, "the body must be a JSON object")
+        raise error("SMS.6011", "the body must be a JSON object")
+    for _ in range(_MAX_STRIP_ROUNDS):
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            extra = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
+            dropped = [loc for loc in extra if _drop(data, loc)]
+            if not dropped:
+                raise validation_error(exc, service) from None
+    raise error("SMS.6011", "the body nests too many unknown fields")
 
 
 async def parse_json(request: Request, *, allow_empty: bool = False) -> Any:
@@ -52,30 +126,19 @@ async def parse_json(request: Request, *, allow_empty: bool = False) -> Any:
     if not raw.strip():
         if allow_empty:
             return None
-        raise oms_error("OMS.0002", "empty body") if service == "oms" else sms_error("SMS.6012")
+        raise error(codes.OMS_INVALID_BODY, "empty body") if service == "oms" else error("SMS.6012")
     content_type = request.headers.get("content-type", "")
     if service == "sms" and not content_type.lower().startswith("application/json"):
-        raise sms_error("SMS.6016")
+        raise error("SMS.6016")
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise (oms_error("OMS.0002") if service == "oms" else sms_error("SMS.6010")) from None
+        raise (error(codes.OMS_INVALID_BODY) if service == "oms" else error("SMS.6010")) from None
 
 
 async def parse_body(request: Request, model: type[M]) -> M:
     data = await parse_json(request)
     return validate(model, data, _service(request))
-
-
-def validate(model: type[M], data: Any, service: str = "sms") -> M:
-    if not isinstance(data, dict):
-        if service == "oms":
-            raise oms_error("OMS.0001", "the body must be a JSON object")
-        raise sms_error("SMS.6011", "the body must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(exc, service) from None
 
 
 def stored(instance: RequestModel) -> dict[str, Any]:
@@ -89,6 +152,14 @@ def query_model(request: Request, model: type[M]) -> M:
     return validate(model, dict(request.query_params), _service(request))
 
 
+def page(items: list[T], query: QueryModel) -> list[T]:
+    """One page of ``items``: ``offset`` records skipped, at most ``limit``; an absent or zero limit
+    is the page size the query model records as the server's default."""
+    limit = getattr(query, "limit", None) or server_default_of(type(query), "limit")
+    offset = getattr(query, "offset", None) or 0
+    return items[offset:offset + limit]
+
+
 def render(model: type[BaseModel], data: Any) -> dict[str, Any]:
     """The JSON body of ``data`` as the response model shapes it."""
     return model.model_validate(data).model_dump(mode="json", by_alias=True)
@@ -100,3 +171,15 @@ def respond(model: type[BaseModel], data: Any, status: int = 200) -> JSONRespons
 
 def empty() -> JSONResponse:
     return JSONResponse({})
+
+
+async def delete_batch(request: Request, delete: Callable[[Tx, str, int], None]) -> JSONResponse:
+    """``POST .../delete`` (5.3.4, 5.4.3, 5.6.3): every ID or none (an error rolls the batch back);
+    ``delete(tx, id, now)`` answers a missing ID with 400, the ID being named in a body."""
+    emu = emulator(request)
+    body = await parse_body(request, BatchDeleteRequest)
+    now = emu.now()
+    with emu.store.transaction() as tx:
+        for key in body.ids:
+            delete(tx, key, now)
+    return empty()

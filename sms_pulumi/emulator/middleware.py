@@ -17,7 +17,8 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from sms_pulumi.emulator.errors import ApiError
+from sms_pulumi.api import codes
+from sms_pulumi.emulator.errors import EmulatorError
 from sms_pulumi.emulator.http import is_oms
 from sms_pulumi.emulator.state import Emulator
 
@@ -125,9 +126,9 @@ class EmulatorMiddleware:
                 return
             if decision.kind in ("429", "5xx"):
                 fault = decision.kind
-                code = "APIG.0308" if decision.kind == "429" else "SMS.6000"
-                msg = ("The request is throttled." if decision.kind == "429"
-                       else "Service error (injected by the emulator).")
+                row = codes.CODES["APIG.0308" if decision.kind == "429" else "SMS.6000"]
+                code = row.code
+                msg = row.message if decision.kind == "429" else f"{row.message} (injected by the emulator)"
                 extra = {"retry-after": str(decision.retry_after)} if decision.kind == "429" else {}
                 await _send_json(send_with_id, decision.status, {"error_code": code, "error_msg": msg}, extra)
                 return
@@ -140,10 +141,10 @@ class EmulatorMiddleware:
                         headers, body,
                     )
                     auth_method = result.method
-                except ApiError as exc:
+                except EmulatorError as exc:
                     auth_method = "rejected"
                     if is_oms(path):
-                        exc.code = "OMS.0005"
+                        exc.code, exc.msg = "OMS.0005", codes.CODES["OMS.0005"].message
                     await _send_json(send_with_id, exc.status, exc.body(), {})
                     return
             if decision.kind == "drop":  # drop_mode "after": run the request, lose the response

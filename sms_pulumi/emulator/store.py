@@ -1,9 +1,10 @@
-"""SQLite state of the emulator: one table per kind of object, each row an id and a JSON document.
+"""SQLite state of the emulator: one table per kind of record, each row an id and a JSON document.
 
 One connection guarded by one re-entrant lock: every request runs in a single transaction
 (``with store.transaction() as tx``), which makes concurrent requests safe and keeps the code
 simple. ``path=None`` or ``":memory:"`` keeps everything in memory (tests); a file path survives a
-restart. Documents are stored in their wire shape plus private ``_``-prefixed bookkeeping keys.
+restart. Documents are the records of :mod:`sms_pulumi.emulator.records`, stored as JSON and
+validated when read, so a document always has its declared shape.
 """
 
 from __future__ import annotations
@@ -13,11 +14,24 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any, TypeVar
 
-KINDS = ("sources", "templates", "migprojects", "tasks", "taskgroups")
+from sms_pulumi.emulator.records import (
+    MigProjectRecord,
+    Record,
+    SourceRecord,
+    TaskGroupRecord,
+    TaskRecord,
+    TemplateRecord,
+)
 
-Doc = dict[str, Any]
+RECORDS: tuple[type[Record], ...] = (SourceRecord, TemplateRecord, MigProjectRecord, TaskRecord,
+                                     TaskGroupRecord)
+KINDS = tuple(r.KIND for r in RECORDS)
+# The record shapes changed in version 2; an older file cannot be read (it holds untyped documents).
+SCHEMA_VERSION = 2
+
+R = TypeVar("R", bound=Record)
 
 
 class Tx:
@@ -26,34 +40,28 @@ class Tx:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    @staticmethod
-    def _table(kind: str) -> str:
-        if kind not in KINDS:
-            raise KeyError(kind)
-        return kind
+    def get(self, kind: type[R], key: str) -> R | None:
+        row = self._conn.execute(f"SELECT doc FROM {kind.KIND} WHERE id = ?", (key,)).fetchone()
+        return None if row is None else kind.model_validate_json(row[0])
 
-    def get(self, kind: str, obj_id: str) -> Doc | None:
-        row = self._conn.execute(f"SELECT doc FROM {self._table(kind)} WHERE id = ?", (obj_id,)).fetchone()
-        return None if row is None else cast(Doc, json.loads(row[0]))
+    def list(self, kind: type[R]) -> list[R]:
+        rows = self._conn.execute(f"SELECT doc FROM {kind.KIND} ORDER BY seq").fetchall()
+        return [kind.model_validate_json(r[0]) for r in rows]
 
-    def list(self, kind: str) -> list[Doc]:
-        rows = self._conn.execute(f"SELECT doc FROM {self._table(kind)} ORDER BY seq").fetchall()
-        return [cast(Doc, json.loads(r[0])) for r in rows]
-
-    def count(self, kind: str) -> int:
-        row = self._conn.execute(f"SELECT COUNT(*) FROM {self._table(kind)}").fetchone()
+    def count(self, kind: type[Record]) -> int:
+        row = self._conn.execute(f"SELECT COUNT(*) FROM {kind.KIND}").fetchone()
         return int(row[0])
 
-    def put(self, kind: str, obj_id: str, doc: Doc) -> None:
+    def put(self, record: Record) -> None:
         # ON CONFLICT keeps the row (and its seq), so list order stays creation order.
         self._conn.execute(
-            f"INSERT INTO {self._table(kind)} (id, doc) VALUES (?, ?) "
+            f"INSERT INTO {record.KIND} (id, doc) VALUES (?, ?) "
             "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
-            (obj_id, json.dumps(doc, separators=(",", ":"))),
+            (record.key, record.model_dump_json()),
         )
 
-    def delete(self, kind: str, obj_id: str) -> bool:
-        cur = self._conn.execute(f"DELETE FROM {self._table(kind)} WHERE id = ?", (obj_id,))
+    def delete(self, kind: type[Record], key: str) -> bool:
+        cur = self._conn.execute(f"DELETE FROM {kind.KIND} WHERE id = ?", (key,))
         return cur.rowcount > 0
 
     def meta_get(self, key: str) -> Any:
@@ -70,7 +78,7 @@ class Tx:
     def clear(self) -> None:
         for kind in KINDS:
             self._conn.execute(f"DELETE FROM {kind}")
-        self._conn.execute("DELETE FROM meta WHERE key != 'clock'")
+        self._conn.execute("DELETE FROM meta WHERE key NOT IN ('clock', 'schema')")
 
 
 class Store:
@@ -88,6 +96,15 @@ class Store:
             )
         self._conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self._depth = 0
+        with self.transaction() as tx:
+            version = tx.meta_get("schema")
+            if version is None and tx.meta_get("seeded") is not None:
+                self.close()
+                raise RuntimeError(
+                    f"{self.path} holds the state of an older emulator (untyped documents); "
+                    "start from a new file (or delete this one)"
+                )
+            tx.meta_set("schema", SCHEMA_VERSION)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:

@@ -11,9 +11,21 @@ from sms_pulumi.api.errors import ApiError
 from sms_pulumi.api.models.common import MigrationType
 from sms_pulumi.api.models.config import ConfigItemSpec, ConfigSettingQuery, SetConfigSettingRequest
 from sms_pulumi.api.models.migprojects import UpdateMigProjectRequest
-from sms_pulumi.api.models.sources import RegisterSourceServerRequest, UpdateSourceServerRequest
+from sms_pulumi.api.models.sources import (
+    ListErrorsQuery,
+    RegisterSourceServerRequest,
+    UpdateSourceServerRequest,
+)
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest, SpeedLimitRuleSpec
-from sms_pulumi.api.models.tasks import TaskAction, TaskActionRequest
+from sms_pulumi.api.models.tasks import (
+    ConsistencyExportItem,
+    ConsistencyResultSpec,
+    ExportConsistencyResultsRequest,
+    TaskAction,
+    TaskActionRequest,
+    UploadConsistencyResultRequest,
+    UploadLogRequest,
+)
 from sms_pulumi.api.models.templates import UpdateTemplateRequest
 from sms_pulumi.api.sms import SmsClient
 from tests.api.api_testserver import Reply, ScriptedServer, make_settings
@@ -201,6 +213,50 @@ CASES: list[tuple[str, Call, dict[str, Any], str, str, Any]] = [
         {"configurations": [{"config_key": "LINUX_CPU_LIMIT", "config_value": "50"}]},
     ),
     (
+        "list_errors",
+        lambda c: c.list_errors(ListErrorsQuery(limit=10, offset=0)),
+        {"count": 1, "migration_errors": [{"source_id": "s1", "error_json": "{}"}]},
+        "GET",
+        "/v3/errors",
+        None,
+    ),
+    (
+        "upload_task_log",
+        lambda c: c.upload_task_log("k1", UploadLogRequest(log_bucket="logs")),
+        {},
+        "POST",
+        "/v3/tasks/k1/log",
+        {"log_bucket": "logs"},
+    ),
+    (
+        "show_consistency_result",
+        lambda c: c.show_consistency_result("k1"),
+        {"task_id": "k1", "result_list": [{"finished_time": 1, "check_result": "success"}]},
+        "GET",
+        "/v3/tasks/k1/consistency-result",
+        None,
+    ),
+    (
+        "upload_consistency_result",
+        lambda c: c.upload_consistency_result("k1", UploadConsistencyResultRequest(consistency_result=[
+            ConsistencyResultSpec(dir_check="/", num_total_files=1, num_different_files=0,
+                                  num_target_miss_files=0, num_target_more_files=0)])),
+        {},
+        "POST",
+        "/v3/tasks/k1/consistency-result",
+        {"consistency_result": [{"dir_check": "/", "num_total_files": 1, "num_different_files": 0,
+                                 "num_target_miss_files": 0, "num_target_more_files": 0}]},
+    ),
+    (
+        "export_consistency_results",
+        lambda c: c.export_consistency_results(ExportConsistencyResultsRequest(task_info=[
+            ConsistencyExportItem(task_id="k1", source_id="s1", source_name="web")])),
+        {},
+        "POST",
+        "/v3/tasks/consistency-results/export",
+        {"task_info": [{"task_id": "k1", "source_id": "s1", "source_name": "web"}]},
+    ),
+    (
         "show_agent_config",
         lambda c: c.show_agent_config(),
         {"config": {"mainRegion": "cn-north-4"}},
@@ -227,6 +283,10 @@ def test_endpoint(
         assert req.query == "config_key=LINUX_CPU_LIMIT"
     if name == "show_template":
         assert result.id == "t1"
+    if name == "list_errors":
+        assert req.query == "limit=10&offset=0" and result.migration_errors[0].source_id == "s1"
+    if name == "show_consistency_result":
+        assert result.result_list[0].check_result == "success"
 
 
 def test_no_speed_limit_code_reads_as_empty(server: ScriptedServer) -> None:

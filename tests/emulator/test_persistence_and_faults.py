@@ -110,7 +110,7 @@ def test_request_log_and_objects(emulator: EmulatorServer, sms: SmsClient) -> No
     assert log["counts"]["GET /v3/tasks/{task_id}"] == 1
     assert log["counts"]["GET /v3/sources"] == 1
     statuses = [(e["route"], e["status"]) for e in log["requests"]]
-    assert ("/v3/tasks/{task_id}", 400) in statuses
+    assert ("/v3/tasks/{task_id}", 404) in statuses
     objects = emulator.admin.objects()
     assert len(objects["sources"]) == 7 and objects["tasks"] == [] and objects["taskgroups"] == []
     assert [p["name"] for p in objects["migprojects"]] == ["SystemProject"]

@@ -4,6 +4,8 @@ emulator's signature verification against an independent implementation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkoms.v2 import OmsClient
@@ -14,7 +16,7 @@ from huaweicloudsdksms.v3 import model as sm
 from sms_pulumi.emulator.server import EmulatorServer
 from tests.polling import wait_for
 
-from .conftest import source_id
+from .conftest import StoppedClock, source_id
 
 GIB = 1024**3
 
@@ -47,7 +49,9 @@ def _task_body(
     syncing: bool = False,
     name: str = "task-web-01",
     auto_start: bool | None = None,
+    **extra: Any,
 ) -> sm.PostTask:
+    """A create body as a careful client builds it: the recommended disks, used sizes included."""
     detail = sms.show_server(sm.ShowServerRequest(source_id=source))
     disks = [
         sm.TargetDisks(
@@ -90,6 +94,7 @@ def _task_body(
         syncing=syncing,
         auto_start=auto_start,
         use_public_ip=True,
+        **extra,
     )
 
 
@@ -170,7 +175,7 @@ def test_sources(sms: SmsClient) -> None:
     sms.delete_server(sm.DeleteServerRequest(source_id=new_id))
     with pytest.raises(ClientRequestException) as err:
         sms.show_server(sm.ShowServerRequest(source_id=new_id))
-    assert err.value.status_code == 400 and err.value.error_code == "SMS.7602"
+    assert err.value.status_code == 404 and err.value.error_code == "SMS.7602"
     sms.delete_servers(sm.DeleteServersRequest(body=sm.DeleteIds(ids=[source_id(sms, "app-01")])))
     assert sms.list_servers(sm.ListServersRequest()).count == 6
 
@@ -207,7 +212,7 @@ def test_templates(sms: SmsClient) -> None:
     sms.delete_template(sm.DeleteTemplateRequest(id=tid))
     with pytest.raises(ClientRequestException) as err:
         sms.show_template(sm.ShowTemplateRequest(id=tid))
-    assert err.value.status_code == 400 and err.value.error_code == "SMS.7101"
+    assert err.value.status_code == 404 and err.value.error_code == "SMS.7101"
 
 
 def test_migprojects(sms: SmsClient) -> None:
@@ -326,6 +331,26 @@ def test_task_crud_speed_limits_and_settings(sms: SmsClient) -> None:
             ),
         )
     )
+    with pytest.raises(ClientRequestException) as err:  # the manual's formats: a CPU limit is a percentage
+        sms.upload_special_configuration_setting(
+            sm.UploadSpecialConfigurationSettingRequest(
+                task_id=tid,
+                body=sm.ConfigurationRequestBody(
+                    configurations=[sm.ConfigBody(config_key="LINUX_CPU_LIMIT", config_value="150")]
+                ),
+            )
+        )
+    assert err.value.error_code == "SMS.9001" and "1-100" in err.value.error_msg
+    with pytest.raises(ClientRequestException) as err:
+        sms.upload_special_configuration_setting(
+            sm.UploadSpecialConfigurationSettingRequest(
+                task_id=tid,
+                body=sm.ConfigurationRequestBody(
+                    configurations=[sm.ConfigBody(config_key="CPU_LIMIT", config_value="5")]
+                ),
+            )
+        )
+    assert "LINUX_CPU_LIMIT" in err.value.error_msg  # the allowed keys are named
     settings = sms.show_config_setting(sm.ShowConfigSettingRequest(task_id=tid))
     assert {c.config_key: c.config_value for c in settings.configurations} == {
         "MIGRATE_EXCLUDE_DIR": "/tmp",
@@ -334,11 +359,11 @@ def test_task_crud_speed_limits_and_settings(sms: SmsClient) -> None:
     one = sms.show_config_setting(sm.ShowConfigSettingRequest(task_id=tid, config_key="LINUX_CPU_LIMIT"))
     assert len(one.configurations) == 1 and one.migrate_type == "LINUX_FILE_MIGRATE"
 
-    sms.delete_task(sm.DeleteTaskRequest(task_id=tid))
-    wait_for(lambda: sms.list_tasks(sm.ListTasksRequest(source_server_id=web)).count, lambda n: n == 0)
+    sms.delete_task(sm.DeleteTaskRequest(task_id=tid))  # 200 means deleted (manual 4.3)
+    assert sms.list_tasks(sm.ListTasksRequest(source_server_id=web)).count == 0
     with pytest.raises(ClientRequestException) as err:
         sms.show_task(sm.ShowTaskRequest(task_id=tid))
-    assert err.value.status_code == 400 and err.value.error_code == "SMS.7703"
+    assert err.value.status_code == 404 and err.value.error_code == "SMS.7703"
 
 
 def test_task_with_template_gets_a_target_server(sms: SmsClient, emulator: EmulatorServer) -> None:
@@ -367,14 +392,17 @@ def test_task_with_template_gets_a_target_server(sms: SmsClient, emulator: Emula
             task_id=tid, body=sm.UpdateTaskStatusReq(operation="clone_test", template_id=tpl)
         )
     )
-    assert sms.show_task(sm.ShowTaskRequest(task_id=tid)).clone_server.clone_state == "FINISHED"
+    assert sms.show_task(sm.ShowTaskRequest(task_id=tid)).clone_server.clone_state == "PREPARING"
+    clone = wait_for(lambda: sms.show_task(sm.ShowTaskRequest(task_id=tid)).clone_server,
+                     lambda c: c.clone_state == "FINISHED")
+    assert clone.vm_id
     sms.update_task_status(
         sm.UpdateTaskStatusRequest(task_id=tid, body=sm.UpdateTaskStatusReq(operation="stop"))
     )
     wait_for(lambda: sms.show_task(sm.ShowTaskRequest(task_id=tid)).state, lambda s: s == "ABORT")
     sms.delete_tasks(sm.DeleteTasksRequest(body=sm.DeleteTasksReq(ids=[tid])))
-    wait_for(lambda: sms.list_tasks(sm.ListTasksRequest()).count, lambda n: n == 0)
-    sms.delete_template(sm.DeleteTemplateRequest(id=tpl))
+    assert sms.list_tasks(sm.ListTasksRequest()).count == 0
+    sms.delete_template(sm.DeleteTemplateRequest(id=tpl))  # the deleted task no longer holds it
 
 
 def _group_body(bucket: str = "src-bucket") -> om.CreateTaskGroupReq:
@@ -397,9 +425,12 @@ def _group_body(bucket: str = "src-bucket") -> om.CreateTaskGroupReq:
     )
 
 
-def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
+def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer, clock: StoppedClock) -> None:
+    def show() -> om.ShowTaskGroupResponse:
+        return oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
+
     gid = oms.create_task_group(om.CreateTaskGroupRequest(body=_group_body())).group_id
-    group = oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
+    group = show()
     assert (
         group.status == 0 and group.src_node.bucket == "src-bucket" and group.dst_node.save_prefix == "copy/"
     )
@@ -407,11 +438,21 @@ def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
     assert "SRC-SK" not in str(emulator.admin.objects())
     listed = oms.list_task_group(om.ListTaskGroupRequest(limit=10, offset=0))
     assert listed.count == 1 and listed.taskgroups[0].group_id == gid
-    wait_for(lambda: oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)).status, lambda s: s == 2)
+    clock.advance(5)
+    assert show().status == 1  # creating its tasks (20 s)
+    with pytest.raises(ClientRequestException) as err:  # settling: "in progress", retried by clients
+        oms.delete_task_group(om.DeleteTaskGroupRequest(group_id=gid))
+    assert err.value.error_code == "OMS.0063"
+    clock.advance(20)
+    assert show().status == 2
     oms.stop_task_group(om.StopTaskGroupRequest(group_id=gid))
-    paused = wait_for(
-        lambda: oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)), lambda g: g.status == 3
-    )
+    assert show().status == 7
+    clock.advance(5)
+    paused = show()
+    assert paused.status == 3
+    with pytest.raises(ClientRequestException) as err:  # "not running" (what clients ignore before a delete)
+        oms.stop_task_group(om.StopTaskGroupRequest(group_id=gid))
+    assert err.value.error_code == "OMS.0066"
     oms.update_task_group(
         om.UpdateTaskGroupRequest(
             group_id=gid,
@@ -422,7 +463,7 @@ def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
             ),
         )
     )
-    assert oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)).bandwidth_policy[0].start == "01:00"
+    assert show().bandwidth_policy[0].start == "01:00"
     oms.update_task_group(
         om.UpdateTaskGroupRequest(group_id=gid, body=om.UpdateBandwidthPolicyReq(bandwidth_policy=[]))
     )
@@ -432,10 +473,11 @@ def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
             body=om.StartTaskGroupReq(src_ak="SRC-AK", src_sk="SRC-SK", dst_ak="DST-AK", dst_sk="DST-SK"),
         )
     )
-    resumed = oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
-    assert resumed.status in (1, 2) and resumed.complete_size >= paused.complete_size
+    clock.advance(1)
+    resumed = show()
+    assert resumed.status == 2 and resumed.complete_size >= paused.complete_size
     emulator.admin.fail_taskgroup(gid)
-    failed = oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid))
+    failed = show()
     assert failed.status == 5 and failed.error_reason.error_msg
     oms.retry_task_group(
         om.RetryTaskGroupRequest(
@@ -445,11 +487,15 @@ def test_oms_task_groups(oms: OmsClient, emulator: EmulatorServer) -> None:
             ),
         )
     )
-    done = wait_for(
-        lambda: oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)), lambda g: g.status == 6
-    )
+    clock.advance(3 * 3600)  # 49 GiB at most, at 50 MiB/s
+    done = show()
+    assert done.status == 6
     assert done.complete_size == done.total_size and done.complete_task_num == done.total_task_num
     oms.delete_task_group(om.DeleteTaskGroupRequest(group_id=gid))
+    assert show().status == 8
+    clock.advance(5)
+    assert show().status == 9
+    clock.advance(5)
     with pytest.raises(ClientRequestException) as err:
-        wait_for(lambda: oms.show_task_group(om.ShowTaskGroupRequest(group_id=gid)), lambda g: False)
+        show()
     assert err.value.status_code == 404

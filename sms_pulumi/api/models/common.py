@@ -3,10 +3,12 @@
 Two directions, two rules:
 
 * ``RequestModel`` is what a client sends and the emulator accepts. It forbids unknown fields (a typo
-  must fail loudly, not be dropped) and validates the manual's constraints (lengths, ranges, enums,
-  required fields). Optional fields default to ``None`` and are *not* filled with the server's default,
-  so that ``to_wire()`` (``model_dump(mode="json", exclude_none=True)``) reproduces exactly what the
-  caller set. The server-side default is recorded as ``json_schema_extra={"server_default": ...}`` and
+  in a client must fail loudly, not be dropped) and validates the manual's constraints (lengths,
+  ranges, enums, required fields). The service itself ignores fields it does not know (real clients
+  send some; see the emulator's AMBIGUITIES.md), so the emulator drops them before validating.
+  Optional fields default to ``None`` and are *not* filled with the server's default, so that
+  ``to_wire()`` (``model_dump(mode="json", exclude_none=True)``) reproduces exactly what the caller
+  set. The server-side default is recorded as ``json_schema_extra={"server_default": ...}`` and
   applied by ``with_server_defaults()`` (the emulator uses that when it stores an object).
 * ``ResponseModel`` is what the server returns. It tolerates unknown fields and missing fields (every
   field defaults to ``None``) and checks types only, never ranges: a refresh must not break because
@@ -50,6 +52,7 @@ __all__ = [
     "check_windows_disjoint",
     "hhmm_to_minutes",
     "server_default",
+    "server_default_of",
 ]
 
 # "H:MM" or "HH:MM", 24-hour clock. The manual writes "XX:XX" but its own examples send "0:00" and
@@ -98,6 +101,14 @@ def field_path(loc: Iterable[int | str]) -> str:
 def server_default(value: Any) -> dict[str, Any]:
     """``json_schema_extra`` recording the value the server assumes when the field is omitted."""
     return {"server_default": value}
+
+
+def server_default_of(model: type[BaseModel], name: str) -> Any:
+    """The ``server_default`` recorded on field ``name`` of ``model`` (KeyError if none is)."""
+    extra = model.model_fields[name].json_schema_extra
+    if not isinstance(extra, dict) or "server_default" not in extra:
+        raise KeyError(f"{model.__name__}.{name} records no server default")
+    return extra["server_default"]
 
 
 class _WireModel(BaseModel):

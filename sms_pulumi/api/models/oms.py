@@ -22,6 +22,11 @@ Contradictions resolved here:
   both are read as "no error".
 * Counters (``*_num``, ``*_size``, ``*_time``) may be ``null`` before OMS computes them: ``None`` means
   unknown, not 0.
+* ``enable_kms`` (encrypt the destination objects with KMS) is in the show answer (seed 004, Table
+  3) but not in the SDK's create model; the Huawei Terraform provider sends it on create and reads it
+  back: both the create body and the group accept it.
+* ``src_node.cloud_type`` defaults to ``ALIYUN`` (seed 004, Table 5); the SDK and the Terraform
+  provider send ``Aliyun``/``HuaweiCloud`` spellings on create.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from .common import (
     ResponseModel,
     check_window_order,
     check_windows_disjoint,
+    server_default,
 )
 
 __all__ = [
@@ -170,6 +176,13 @@ class SmnTrigger(enum.StrEnum):
     FAILURE = "FAILURE"
 
 
+class SmnLanguage(enum.StrEnum):
+    """Console language of an SMN message ("zh-cn or en-us", the SDK's SmnConfig)."""
+
+    ZH_CN = "zh-cn"
+    EN_US = "en-us"
+
+
 # --- bandwidth windows -----------------------------------------------------------------------------
 
 
@@ -262,7 +275,7 @@ class TaskGroupSrcNodeSpec(TaskGroupSrcNode, RequestModel):
     crypto_type: CryptoType | None = Field(None, description="How the keys are protected: DEFAULT or KMS.")
     kms_key_id: str | None = Field(None, max_length=36, description="KMS key ID (36 characters).")
     bucket: str | None = Field(None, max_length=1024)
-    cloud_type: str | None = Field(None, max_length=255)
+    cloud_type: str | None = Field(None, max_length=255, json_schema_extra=server_default(CloudType.ALIYUN))
     region: str | None = Field(None, max_length=100)
     app_id: str | None = Field(None, max_length=255)
     object_key: list[str] | None = Field(None, max_length=500)
@@ -309,7 +322,7 @@ class TaskGroupDstNodeSpec(TaskGroupDstNode, RequestModel):
 class SmnConfigSpec(RequestModel):
     """SMN notification of a new task group (``SmnConfig``)."""
 
-    language: str | None = Field(None, description="Console language of the message: zh-cn or en-us.")
+    language: SmnLanguage | None = Field(None, description="Console language of the message: zh-cn or en-us.")
     topic_urn: str = Field(..., description="URN of the SMN topic to notify.")
     trigger_conditions: list[SmnTrigger] = Field(
         ..., description="When to notify: SUCCESS and/or FAILURE of the migration."
@@ -358,6 +371,9 @@ class _TaskGroupSettings(ResponseModel):
     enable_failed_object_recording: bool | None = Field(None, description="Record the objects that failed.")
     enable_restore: bool | None = Field(
         None, description="Restore archived source objects before migrating them (slow); otherwise they fail."
+    )
+    enable_kms: bool | None = Field(
+        None, description="Encrypt the objects in the destination OBS bucket with KMS. Default false."
     )
     task_type: str | None = Field(None, description="LIST, URL_LIST or PREFIX (the default).")
     bandwidth_policy: list[BandwidthPolicy] | None = Field(
@@ -477,8 +493,14 @@ class RetryTaskGroupRequest(_KeysForRun):
 class ListTaskGroupsQuery(QueryModel):
     """Query of ``GET /v2/{project_id}/taskgroups``."""
 
-    limit: int | None = Field(None, ge=1, le=100, description="Page size, at most 100 (default 10).")
-    offset: int | None = Field(None, ge=0, description="Index of the first group returned (default 0).")
+    limit: int | None = Field(
+        None, ge=1, le=100, description="Page size, at most 100 (default 10).",
+        json_schema_extra=server_default(10),
+    )
+    offset: int | None = Field(
+        None, ge=0, description="Index of the first group returned (default 0).",
+        json_schema_extra=server_default(0),
+    )
     status: TaskGroupStatus | None = Field(None, description="Only groups in this status.")
 
 

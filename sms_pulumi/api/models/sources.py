@@ -14,15 +14,24 @@ Manual contradictions resolved here:
   from one list; ``premigid`` is a typo of ``premiged``): ``SourceState`` is the union.
 * Btrfs field names: the 5.3.2/5.4.1 tables print ``default_subvol_id`` and ``global_reserve_1``; the
   SDK (our wire-format oracle) and the 5.3.8 table use ``default_subvolid`` and ``global_reserve1``,
-  which we follow. The sub-volume list keeps its wire spelling ``subvolumn`` (the example's
-  ``subvolume`` is the odd one out).
+  which we send. Requests are accepted in either spelling (a client following the 5.3.2 table is
+  not wrong), and the 5.3.2 example's ``subvolume`` is taken for the table's ``subvolumn``.
+* Source names: the 5.3.5 table allows 0-255 characters, but the manual's errors SMS.6001/6002/6003
+  describe the rule the service enforces (non-empty, 1-64 characters, letters, digits, ``_ . -`` and
+  Chinese characters); each broken rule has its own error type (``source_name_required``,
+  ``source_name_length``, ``source_name_chars``), which the emulator answers with its code.
+* ``PUT /v3/sources/{id}`` addresses disks, partitions, volume groups and logical volumes by an
+  ``id`` that no read of a source returns (``ServerDisk`` has no ID in the manual or the SDK): the ID
+  is the object's ``name`` as registered (``/dev/vda``, ``Disk 0``, ``vg_data``, ``lv_home``).
 """
 
 from __future__ import annotations
 
 import enum
+import re
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from .common import (
     DeviceUse,
@@ -46,11 +55,14 @@ __all__ = [
     "EnvironmentCheck",
     "InitTargetDisk",
     "InitTargetServer",
+    "ListErrorsQuery",
+    "ListErrorsResponse",
     "ListSourceServersQuery",
     "ListSourceServersResponse",
     "LogicalVolume",
     "LogicalVolumeSpec",
     "MigrationCycle",
+    "MigrationError",
     "NetworkInterface",
     "NetworkInterfaceSpec",
     "Partition",
@@ -74,6 +86,7 @@ __all__ = [
     "UpdateSourceServerRequest",
     "VolumeGroup",
     "VolumeGroupSpec",
+    "check_source_name",
 ]
 
 # Largest value of the manual's Long fields.
@@ -308,12 +321,18 @@ class BtrfsFileSystemSpec(BtrfsFileSystem, RequestModel):
     data_profile: str = Field(..., max_length=255)
     system_profile: str = Field(..., max_length=255)
     metadata_profile: str = Field(..., max_length=255)
-    global_reserve1: str = Field(..., max_length=255)
+    global_reserve1: str = Field(
+        ..., max_length=255, validation_alias=AliasChoices("global_reserve1", "global_reserve_1")
+    )
     g_vol_used_size: int = Field(..., ge=0, le=LONG_MAX)
-    default_subvolid: str = Field(..., max_length=255)
+    default_subvolid: str = Field(
+        ..., max_length=255, validation_alias=AliasChoices("default_subvolid", "default_subvol_id")
+    )
     default_subvol_name: str = Field(..., max_length=255)
     default_subvol_mountpath: str = Field(..., max_length=255)
-    subvolumn: list[BtrfsSubvolumeSpec] = Field(..., max_length=65535)  # type: ignore[assignment]
+    subvolumn: list[BtrfsSubvolumeSpec] = Field(  # type: ignore[assignment]
+        ..., max_length=65535, validation_alias=AliasChoices("subvolumn", "subvolume")
+    )
 
 
 class ServerDisk(ResponseModel):
@@ -477,6 +496,21 @@ class PutVolumeGroup(RequestModel):
 
 # 1-64 characters: letters, digits, "_", ".", "-" and CJK ideographs.
 SOURCE_NAME_PATTERN = r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$"
+_SOURCE_NAME_CHARS = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]*$")
+
+
+def check_source_name(name: str) -> str:
+    """The rule of SMS.6001/6002/6003, one error type per broken part of it."""
+    if not name:
+        raise PydanticCustomError("source_name_required", "the source server name must not be empty")
+    if len(name) > 64:
+        raise PydanticCustomError("source_name_length", "the source server name has 1 to 64 characters")
+    if not _SOURCE_NAME_CHARS.match(name):
+        raise PydanticCustomError(
+            "source_name_chars",
+            "the source server name may hold letters, digits, '_', '.', '-' and Chinese characters only",
+        )
+    return name
 
 
 class UpdateSourceServerRequest(RequestModel):
@@ -485,9 +519,7 @@ class UpdateSourceServerRequest(RequestModel):
     # The table allows 0-255 characters, but the manual's errors SMS.6001/6002/6003 describe the rule
     # the service enforces (non-empty, 1-64 characters, restricted set): we validate that rule.
     name: str | None = Field(
-        None,
-        pattern=SOURCE_NAME_PATTERN,
-        description="New name: 1-64 letters, digits, '_', '.', '-' or Chinese characters.",
+        None, description="New name: 1-64 letters, digits, '_', '.', '-' or Chinese characters."
     )
     migprojectid: str | None = Field(
         None, max_length=255, description="ID of the migration project to move the source into."
@@ -498,6 +530,11 @@ class UpdateSourceServerRequest(RequestModel):
     volume_groups: list[PutVolumeGroup] | None = Field(
         None, max_length=65535, description="Per-volume-group settings."
     )
+
+    @field_validator("name")
+    @classmethod
+    def _name_rule(cls, name: str | None) -> str | None:
+        return None if name is None else check_source_name(name)
 
 
 # --- list / show / overview ------------------------------------------------------------------------
@@ -532,6 +569,11 @@ class ListSourceServersQuery(QueryModel):
     )
     is_consistency_result_exist: bool | None = Field(
         None, description="Filter by whether a consistency-check result exists."
+    )
+    # In the SDK's ListServersRequest, not in the manual's table.
+    ipv6: str | None = Field(None, max_length=255, description="Filter by IPv6 address.")
+    vm_id: str | None = Field(
+        None, max_length=255, description="Filter by the ECS ID of the target server of the source's task."
     )
 
 
@@ -681,3 +723,44 @@ class SourceOverviewResponse(ResponseModel):
     error: int | None = Field(None, description="Error.")
     cloning: int | None = Field(None, description="Waiting for the clone.")
     unconfigured: int | None = Field(None, description="Target not configured (sources without a task).")
+
+
+# --- migration errors (5.3.1) ----------------------------------------------------------------------
+
+
+class ListErrorsQuery(QueryModel):
+    """Query of ``GET /v3/errors`` (manual 5.3.1): sources whose migration reported an error."""
+
+    limit: int | None = Field(
+        None, ge=0, le=100, description="Page size, 0-100.", json_schema_extra=server_default(50)
+    )
+    # Marked required in the table although it has a default: optional.
+    offset: int | None = Field(
+        None, ge=0, le=65535, description="Number of records to skip.", json_schema_extra=server_default(0)
+    )
+    migproject: str | None = Field(
+        None, max_length=255, description="Only sources of this migration project."
+    )
+    enterprise_project_id: str | None = Field(
+        None, max_length=255, description="Filter by enterprise project."
+    )
+
+
+class MigrationError(ResponseModel):
+    """A source server and the error its migration reported (``MigrationErrors``)."""
+
+    error_json: str | None = Field(
+        None, description="The error as a JSON string with error_code and error_param (or error_msg)."
+    )
+    host_name: str | None = Field(None, description="Host name reported by the source (may be null).")
+    name: str | None = Field(None, description="The source's name in SMS.")
+    source_id: str | None = Field(None, description="Source server ID.")
+    source_ip: str | None = Field(None, description="Source IP.")
+    target_ip: str | None = Field(None, description="Target IP (null while the target has none).")
+
+
+class ListErrorsResponse(ResponseModel):
+    """Body of ``GET /v3/errors``."""
+
+    count: int | None = Field(None, description="Number of sources with an error, independent of paging.")
+    migration_errors: list[MigrationError] | None = Field(None, description="The page of errors.")

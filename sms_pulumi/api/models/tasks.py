@@ -14,10 +14,19 @@ Manual contradictions resolved here:
   ``cutover`` and ``error_for_overspeed``). ``TaskAction`` is the union. There is no sync, rollback or
   log-collection operation: logs have their own endpoint (``UploadLogRequest``), and sync/rollback
   are not reachable through v3.
-* ``priority``: create allows 0-65535 while every other place defines the enum 0/1/2; only 0-2 carry a
-  meaning, so requests accept 0-2 (``TaskPriority``).
-* ``target_server.vm_id`` is required on create but "not needed for auto-created VMs" (the show example
-  returns ``""``): it is required and may be the empty string when a template creates the target.
+* ``priority``: create allows 0-65535 (5.4.1) while update, show and list define the enum 0/1/2:
+  create accepts the documented range, update the enum (``TaskPriority``); only 0-2 carry a meaning.
+* ``target_server.name`` and ``vm_id`` are required on create, but ``vm_id`` is "not needed for
+  auto-created VMs" (the show example returns ``""``) and real clients (the Huawei Terraform
+  provider's ``huaweicloud_sms_task``) send ``target_server: {"disks": [...]}`` alone when a template
+  creates the target: both are optional; a task without a template needs a ``vm_id`` (the service
+  answers SMS.6032, "the target server ID is missing").
+* Target disks: ``used_size`` and ``physical_volumes`` are marked required (table 5-114), but the same
+  provider copies the source's recommended layout without ``used_size``, and the Go SDK
+  (``chnsz/golangsdk`` ``sms/v3/tasks.DiskRequest``) omits both when empty: optional; the service
+  takes the used size of the source disk of the same name.
+* A Windows server migrates block by block only (``MIGRATE_FILE`` is "file-level migration (Linux)"):
+  a Windows ``MIGRATE_FILE`` task is refused (SMS.7712, "Invalid task type").
 * ``speed_limit`` is 0-10000 Mbit/s in create/update but 0-65535 in show/list: requests enforce
   0-10000, responses check nothing. 0 means unlimited.
 * ``start_target_server`` defaults to true (create, show, update) but the list table says false: the
@@ -43,8 +52,10 @@ Manual contradictions resolved here:
 from __future__ import annotations
 
 import enum
+from typing import Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .common import Firmware, MigrationType, OsType, QueryModel, RequestModel, ResponseModel, server_default
 from .config import ConfigItem
@@ -64,9 +75,16 @@ from .sources import (
 __all__ = [
     "LIST_FILTER_STATES",
     "CloneServerSpec",
+    "ConsistencyCheck",
+    "ConsistencyExportItem",
+    "ConsistencyResult",
+    "ConsistencyResultResponse",
+    "ConsistencyResultSpec",
     "CreateTaskRequest",
+    "ExportConsistencyResultsRequest",
     "ListTasksQuery",
     "ListTasksResponse",
+    "LogCollectStatus",
     "NetworkCheckInfo",
     "PassphraseResponse",
     "SourceServerRefSpec",
@@ -88,7 +106,9 @@ __all__ = [
     "TargetServerSpec",
     "TargetServerUpdate",
     "UpdateTaskRequest",
+    "UploadConsistencyResultRequest",
     "UploadLogRequest",
+    "check_task_type",
 ]
 
 LONG_MAX = 9223372036854775807
@@ -134,15 +154,15 @@ class TaskAction(enum.StrEnum):
     """``operation`` of ``POST /v3/tasks/{id}/action``."""
 
     START = "start"  # from READY, ABORT or a failure -> RUNNING
-    STOP = "stop"  # from RUNNING -> ABORTING -> ABORT
-    TEST = "test"  # launch the target (cut-over), from SYNCING
+    STOP = "stop"  # from RUNNING or SYNCING -> ABORTING -> ABORT
+    TEST = "test"  # launch the target (cut-over), from SYNCING -> MIGRATE_SUCCESS
     CUTOVER = "cutover"  # SDK only: "start the target"
     CLONE_TEST = "clone_test"  # clone the target (needs template_id), from SYNCING
-    RESTART = "restart"  # start over, after the target was launched
-    NETWORK_CHECK = "network_check"  # network quality check
-    CLEAR = "clear"  # clean up snapshot resources
-    SKIP = "skip"  # skip the consistency-check sub-task
-    MIGRATION_TEST = "migration_test"  # start a migration drill
+    RESTART = "restart"  # a resync round after the target was launched: MIGRATE_SUCCESS -> SYNCING
+    NETWORK_CHECK = "network_check"  # network quality check: network_check_info
+    CLEAR = "clear"  # clean up the cut-over's snapshots, from MIGRATE_SUCCESS
+    SKIP = "skip"  # skip the consistency check that is running
+    MIGRATION_TEST = "migration_test"  # a migration drill, from SYNCING (need_migration_test)
     ERROR_FOR_OVERSPEED = "error_for_overspeed"  # SDK only: over-speed, task pauses itself
 
 
@@ -221,9 +241,11 @@ class TargetDiskSpec(_TargetDiskFields, RequestModel):
     device_use: str | None = Field(None, max_length=255, json_schema_extra=server_default("NORMAL"))
     disk_id: str | None = Field(None, max_length=255)
     name: str = Field(..., max_length=255)
-    physical_volumes: list[PhysicalVolumeSpec] = Field(..., max_length=65535)  # type: ignore[assignment]
+    physical_volumes: list[PhysicalVolumeSpec] | None = Field(  # type: ignore[assignment]
+        None, max_length=65535, json_schema_extra=server_default([])
+    )
     size: int = Field(..., ge=0, le=LONG_MAX)
-    used_size: int = Field(..., ge=0, le=LONG_MAX)
+    used_size: int | None = Field(None, ge=0, le=LONG_MAX)
 
 
 class TargetDisk(_TargetDiskFields):
@@ -266,11 +288,15 @@ class TargetServerSpec(RequestModel):
         None, max_length=65535, description="Btrfs file systems, copied from the source."
     )
     disks: list[TargetDiskSpec] = Field(..., max_length=65535, description="Target disk layout.")
-    name: str = Field(..., max_length=255, description="Name of the target VM.")
-    vm_id: str = Field(
-        ...,
+    name: str | None = Field(
+        None,
         max_length=255,
-        description='ECS ID of an existing target; "" when a template creates the target.',
+        description="Name of the target VM (by default a template's target_server_name).",
+    )
+    vm_id: str | None = Field(
+        None,
+        max_length=255,
+        description="ECS ID of an existing target; absent or \"\" when a template creates the target.",
     )
     volume_groups: list[VolumeGroupSpec] | None = Field(
         None, max_length=65535, description="LVM volume groups, copied from the source."
@@ -298,8 +324,12 @@ class CreateTaskRequest(RequestModel):
     region_id: str = Field(..., max_length=255, description="Target region ID.")
     project_name: str = Field(..., max_length=255, description="Target project name.")
     project_id: str = Field(..., max_length=255, description="Target project ID.")
-    priority: TaskPriority | None = Field(
-        None, description="Priority: 0 low, 1 standard, 2 high.", json_schema_extra=server_default(1)
+    priority: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="Priority: 0 low, 1 standard, 2 high (create accepts 0-65535).",
+        json_schema_extra=server_default(1),
     )
     vm_template_id: str | None = Field(
         None, max_length=255, description="VM template used to create the target automatically."
@@ -329,6 +359,20 @@ class CreateTaskRequest(RequestModel):
     auto_install_pvdriver: bool | None = Field(
         None, description="Install paravirtual drivers on the target (undocumented; seen in the manual)."
     )
+
+    @model_validator(mode="after")
+    def _windows_is_block_level(self) -> Self:
+        check_task_type(self.type, self.os_type)
+        return self
+
+
+def check_task_type(task_type: MigrationType | None, os_type: OsType | None) -> None:
+    """A Windows server migrates block by block only: refuse a Windows ``MIGRATE_FILE`` task."""
+    if task_type is MigrationType.MIGRATE_FILE and os_type is OsType.WINDOWS:
+        raise PydanticCustomError(
+            "task_type",
+            "type MIGRATE_FILE is file-level migration of Linux servers; a WINDOWS task is MIGRATE_BLOCK",
+        )
 
 
 # --- update ----------------------------------------------------------------------------------------
@@ -411,6 +455,11 @@ class UpdateTaskRequest(RequestModel):
     target_server: TargetServerUpdate | None = Field(None, description="Target server.")
     clone_server: CloneServerSpec | None = Field(None, description="Clone server.")
 
+    @model_validator(mode="after")
+    def _windows_is_block_level(self) -> Self:
+        check_task_type(self.type, self.os_type)
+        return self
+
 
 # --- action, logs, passphrase ----------------------------------------------------------------------
 
@@ -431,9 +480,89 @@ class TaskActionRequest(RequestModel):
 
 
 class UploadLogRequest(RequestModel):
-    """Body of ``POST /v3/tasks/{task_id}/log`` (manual 5.4.12); answered by ``{}``."""
+    """Body of ``POST /v3/tasks/{task_id}/log`` (manual 5.4.12); answered by ``{}``.
+
+    The Agent collects the task's logs and uploads them; the task list shows the progress as
+    ``log_collect_status`` and the source's ``current_task`` the bucket, upload time and share link.
+    """
 
     log_bucket: str = Field(..., max_length=255, description="OBS bucket the task logs are uploaded to.")
+
+
+class LogCollectStatus(enum.StrEnum):
+    """``log_collect_status`` of a task (the English pages' enum; the Chinese one lists Agent steps)."""
+
+    INIT = "INIT"  # no collection yet
+    UPLOADING = "UPLOADING"
+    UPLOAD_FAIL = "UPLOAD_FAIL"
+    UPLOADED = "UPLOADED"
+
+
+# --- consistency check (5.4.13-5.4.15) -------------------------------------------------------------
+
+
+class ConsistencyResult(ResponseModel):
+    """The check of one directory (``ConsistencyResult``)."""
+
+    dir_check: str | None = Field(None, description="Directory checked.")
+    num_total_files: int | None = Field(None, description="Files checked (0-1000000).")
+    num_different_files: int | None = Field(None, description="Files that differ between source and target.")
+    num_target_miss_files: int | None = Field(None, description="Files missing on the target.")
+    num_target_more_files: int | None = Field(None, description="Files only the target has.")
+
+
+class ConsistencyResultSpec(ConsistencyResult, RequestModel):
+    """A directory's result as the Agent uploads it (5.4.14: every field mandatory)."""
+
+    dir_check: str = Field(..., max_length=1024)
+    num_total_files: int = Field(..., ge=0, le=1000000)
+    num_different_files: int = Field(..., ge=0, le=1000000)
+    num_target_miss_files: int = Field(..., ge=0, le=1000000)
+    num_target_more_files: int = Field(..., ge=0, le=1000000)
+
+
+class ConsistencyCheck(ResponseModel):
+    """One finished check (an item of ``result_list``)."""
+
+    finished_time: int | None = Field(None, description="When the check finished, epoch ms.")
+    check_result: str | None = Field(None, description='Outcome, e.g. "success".')
+    consistency_result: list[ConsistencyResult] | None = Field(None, description="Results per directory.")
+
+
+class ConsistencyResultResponse(ResponseModel):
+    """Body of ``GET /v3/tasks/{task_id}/consistency-result`` (manual 5.4.13).
+
+    The SDK (3.1.219) types ``result_list`` as a list of strings; the manual's table and example give
+    objects, which is what the service returns.
+    """
+
+    task_id: str | None = Field(None, description="Task ID.")
+    result_list: list[ConsistencyCheck] | None = Field(None, description="Finished checks, oldest first.")
+
+
+class UploadConsistencyResultRequest(RequestModel):
+    """Body of ``POST /v3/tasks/{task_id}/consistency-result`` (manual 5.4.14): the Agent reports a
+    check; answered by ``{}``."""
+
+    consistency_result: list[ConsistencyResultSpec] | None = Field(
+        None, max_length=30, description="Results per directory (at most 30)."
+    )
+
+
+class ConsistencyExportItem(RequestModel):
+    """A task whose results are exported (``BatchConsistencyReq``)."""
+
+    task_id: str = Field(..., max_length=255, description="Task ID.")
+    source_id: str = Field(..., max_length=255, description="ID of the task's source server.")
+    source_name: str = Field(..., max_length=255, description="Name of the task's source server.")
+
+
+class ExportConsistencyResultsRequest(RequestModel):
+    """Body of ``POST /v3/tasks/consistency-results/export`` (manual 5.4.15); answered by ``{}``."""
+
+    task_info: list[ConsistencyExportItem] = Field(
+        ..., max_length=200, description="The tasks to export (at most 200)."
+    )
 
 
 class PassphraseResponse(ResponseModel):
@@ -532,7 +661,9 @@ class NetworkCheckInfo(ResponseModel):
     loss_percentage: float | None = Field(None, description="Packet loss, percent.")
     cpu_usage: float | None = Field(None, description="CPU usage, percent.")
     mem_usage: float | None = Field(None, description="Memory usage, percent.")
-    evaluation_result: str | None = Field(None, description="Evaluation result.")
+    evaluation_result: str | None = Field(
+        None, description="Evaluation result, 6-8 characters (CN; 5-9 in EN), e.g. NORMAL or ABNORMAL."
+    )
 
 
 class _TaskBase(ResponseModel):
@@ -583,7 +714,16 @@ class ListTasksResponse(ResponseModel):
 
 
 class TaskDetail(_TaskBase):
-    """Body of ``GET /v3/tasks/{task_id}`` (manual 5.4.5)."""
+    """Body of ``GET /v3/tasks/{task_id}`` (manual 5.4.5).
+
+    ``syncing``, ``use_public_ip`` and ``use_ipv6`` are not in the manual's show table, but real
+    clients read them back after a create (the Huawei Terraform provider's ``huaweicloud_sms_task``
+    sets them from this answer): the service returns them.
+    """
+
+    syncing: bool | None = Field(None, description="Continuous synchronisation enabled.")
+    use_public_ip: bool | None = Field(None, description="Migrates over the public network.")
+    use_ipv6: bool | None = Field(None, description="Migrates over IPv6.")
 
     region_id: str | None = Field(None, description="Target region ID.")
     region_name: str | None = Field(None, description="Target region name.")

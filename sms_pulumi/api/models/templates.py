@@ -9,9 +9,15 @@ Manual contradictions resolved here:
 
 * ``is_template`` is a Boolean in requests and a String in responses (the SDK agrees): requests
   send a bool, responses accept either (``Template.is_general`` reads both).
-* ``volumetype``, ``data_volume_type`` and ``disktype`` are given the enum SAS/SSD/SATA, yet the
-  examples send ``""`` and ``"type"`` and the SDK says they are free EVS volume types (GPSSD, ESSD,
-  ... exist): any string up to 255 characters is accepted, ``VolumeType`` lists the documented ones.
+* ``volumetype`` and ``data_volume_type`` have the enum SAS/SSD/SATA in the manual's tables (5.6.1,
+  5.6.6), yet the examples send ``""`` and the SDK calls them EVS volume types ("not an enum",
+  GPSSD, ESSD ... exist). They are checked against ``VolumeType``: the manual's three, the EVS types
+  of the current generation and ``""`` (unset); anything else (``FAST``) is refused, naming the
+  allowed values. ``disktype`` is "the same as volumetype" but the manual's own update example sends
+  ``"type"``: it stays a free string.
+* ``nics[].cidr`` is required in the table, but real clients (the Huawei Terraform provider's
+  ``huaweicloud_sms_server_template``) send an auto-created NIC as ``{"id": "autoCreate", "name":
+  "autoCreate"}``: optional.
 * ``TemplateDisk.id`` is a Long but one example sends ``"0"``: numeric strings are coerced.
 * ``target_password`` may be 1024 characters on write but 255 on the dedicated read endpoint: the
   request enforces 1024, the response checks nothing. It is never shown in ``repr``.
@@ -55,12 +61,16 @@ AUTO_CREATE = "autoCreate"
 
 
 class VolumeType(enum.StrEnum):
-    """Disk types the manual names (not enforced: the API takes any EVS volume type)."""
+    """Disk types a template accepts: the manual's enum (5.6.1) and the EVS types the SDK refers to."""
 
-    SAS = "SAS"  # serial-attached SCSI
-    SSD = "SSD"  # solid-state
-    SATA = "SATA"  # serial ATA
-    UNSET = ""
+    SAS = "SAS"  # serial-attached SCSI (high I/O)
+    SSD = "SSD"  # solid-state (ultra-high I/O)
+    SATA = "SATA"  # serial ATA (common I/O)
+    GPSSD = "GPSSD"  # general-purpose SSD
+    GPSSD2 = "GPSSD2"  # general-purpose SSD V2
+    ESSD = "ESSD"  # extreme SSD
+    ESSD2 = "ESSD2"  # extreme SSD V2
+    UNSET = ""  # the manual's examples: no preference
 
 
 class Vpc(ResponseModel):
@@ -93,7 +103,7 @@ class Nic(ResponseModel):
 class NicSpec(Nic, RequestModel):
     id: str = Field(..., max_length=255)
     name: str = Field(..., max_length=255)
-    cidr: str = Field(..., max_length=255)
+    cidr: str | None = Field(None, max_length=255)
     ip: str | None = Field(None, max_length=255)
 
 
@@ -192,14 +202,14 @@ class TemplateSpec(_TemplateFields, RequestModel):
     projectid: str = Field(..., max_length=255)
     target_server_name: str | None = Field(None, max_length=255)
     availability_zone: str | None = Field(None, max_length=255)
-    volumetype: str | None = Field(None, max_length=255)
+    volumetype: VolumeType | None = None
     flavor: str | None = Field(None, max_length=65535)
     vpc: VpcSpec | None = None
     nics: list[NicSpec] | None = Field(None, max_length=65535)  # type: ignore[assignment]
     security_groups: list[SecurityGroupSpec] | None = Field(None, max_length=65535)  # type: ignore[assignment]
     publicip: PublicIpSpec | None = None
     disk: list[TemplateDiskSpec] | None = Field(None, max_length=65535)  # type: ignore[assignment]
-    data_volume_type: str | None = Field(None, max_length=255)
+    data_volume_type: VolumeType | None = None
     target_password: str | None = Field(None, max_length=1024, repr=False)
     image_id: str | None = Field(None, max_length=255)
 

@@ -7,11 +7,12 @@ repeat. Update replaces the whole template. The password is only returned by ``.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sms_pulumi.api.models.common import BatchDeleteRequest, IdResponse
+from sms_pulumi.api.models.common import IdResponse
 from sms_pulumi.api.models.templates import (
     CreateTemplateRequest,
     ListTemplatesQuery,
@@ -21,11 +22,12 @@ from sms_pulumi.api.models.templates import (
     TemplateSpec,
     UpdateTemplateRequest,
 )
-from sms_pulumi.emulator.errors import sms_error
-from sms_pulumi.emulator.http import empty, parse_body, query_model, respond, stored
+from sms_pulumi.emulator.errors import error
+from sms_pulumi.emulator.http import delete_batch, empty, page, parse_body, query_model, respond
+from sms_pulumi.emulator.records import TemplateRecord
 from sms_pulumi.emulator.sms import views
 from sms_pulumi.emulator.state import emulator
-from sms_pulumi.emulator.store import Doc, Tx
+from sms_pulumi.emulator.store import Tx
 
 router = APIRouter()
 MAX_TEMPLATES = 50
@@ -34,28 +36,21 @@ MAX_TEMPLATES = 50
 def _check_name(tx: Tx, spec: TemplateSpec, own_id: str | None) -> None:
     if not spec.is_template:
         return
-    for other in tx.list("templates"):
-        if other["id"] != own_id and other.get("is_template") and other.get("name") == spec.name:
-            raise sms_error("SMS.7112", f"a template named {spec.name!r} exists")
+    for other in tx.list(TemplateRecord):
+        if other.id != own_id and other.spec.is_template and other.spec.name == spec.name:
+            raise error("SMS.7112", f"a template named {spec.name!r} exists")
 
 
-def _stored(spec: TemplateSpec, template_id: str) -> Doc:
-    doc = stored(spec)
-    doc["id"] = template_id
-    return doc
+def _record(spec: TemplateSpec, template_id: str) -> TemplateRecord:
+    return TemplateRecord(id=template_id, spec=spec.with_server_defaults())
 
 
-def _public(doc: Doc) -> Doc:
-    view = {k: v for k, v in doc.items() if k != "target_password"}
-    view["is_template"] = "true" if doc.get("is_template") else "false"  # a String in responses
+def template_view(record: TemplateRecord) -> dict[str, Any]:
+    view = record.spec.to_wire()
+    view.pop("target_password", None)
+    view["id"] = record.id
+    view["is_template"] = "true" if record.spec.is_template else "false"  # a String in responses
     return view
-
-
-def require_template(tx: Tx, template_id: str) -> Doc:
-    doc = tx.get("templates", template_id)
-    if doc is None:
-        raise sms_error("SMS.7101", f"template {template_id}")
-    return doc
 
 
 @router.post("/v3/vm/templates")
@@ -63,11 +58,11 @@ async def create(request: Request) -> JSONResponse:
     emu = emulator(request)
     body = await parse_body(request, CreateTemplateRequest)
     with emu.store.transaction() as tx:
-        if tx.count("templates") >= MAX_TEMPLATES:
-            raise sms_error("SMS.8115")
+        if tx.count(TemplateRecord) >= MAX_TEMPLATES:
+            raise error("SMS.8115")
         _check_name(tx, body.template, None)
         template_id = str(uuid.uuid4())
-        tx.put("templates", template_id, _stored(body.template, template_id))
+        tx.put(_record(body.template, template_id))
     return respond(IdResponse, {"id": template_id})
 
 
@@ -76,42 +71,34 @@ async def list_templates(request: Request) -> JSONResponse:
     emu = emulator(request)
     q = query_model(request, ListTemplatesQuery)
     with emu.store.transaction() as tx:
-        items = tx.list("templates")
+        items = [template_view(r) for r in tx.list(TemplateRecord)]
     for key in ("name", "availability_zone", "region", "id"):
         value = getattr(q, key)
         if value is not None:
             items = [i for i in items if i.get(key) == value]
-    limit, offset = q.limit or 50, q.offset or 0
-    page = [_public(i) for i in items[offset:offset + limit]]
-    return respond(ListTemplatesResponse, {"count": len(items), "templates": page})
+    return respond(ListTemplatesResponse, {"count": len(items), "templates": page(items, q)})
 
 
 @router.post("/v3/vm/templates/delete")
 async def delete_many(request: Request) -> JSONResponse:
-    emu = emulator(request)
-    body = await parse_body(request, BatchDeleteRequest)
-    now = emu.now()
-    with emu.store.transaction() as tx:
-        for template_id in body.ids:
-            _delete(tx, template_id, now)
-    return empty()
+    return await delete_batch(request, lambda tx, key, now: _delete(tx, key, now, referenced=True))
 
 
 @router.get("/v3/vm/templates/{template_id}")
 async def show(request: Request, template_id: str) -> JSONResponse:
     emu = emulator(request)
     with emu.store.transaction() as tx:
-        doc = require_template(tx, template_id)
-    return respond(ShowTemplateResponse, {"template": _public(doc)})
+        record = views.require(tx, TemplateRecord, template_id)
+    return respond(ShowTemplateResponse, {"template": template_view(record)})
 
 
 @router.get("/v3/vm/templates/{template_id}/target-password")
 async def target_password(request: Request, template_id: str) -> JSONResponse:
     emu = emulator(request)
     with emu.store.transaction() as tx:
-        doc = require_template(tx, template_id)
+        record = views.require(tx, TemplateRecord, template_id)
     return respond(TargetPasswordResponse, {"template_id": template_id,
-                                            "target_password": doc.get("target_password")})
+                                            "target_password": record.spec.target_password})
 
 
 @router.put("/v3/vm/templates/{template_id}")
@@ -119,20 +106,21 @@ async def update(request: Request, template_id: str) -> JSONResponse:
     emu = emulator(request)
     body = await parse_body(request, UpdateTemplateRequest)
     with emu.store.transaction() as tx:
-        require_template(tx, template_id)
+        views.require(tx, TemplateRecord, template_id)
         if body.template is None:
-            raise sms_error("SMS.6013", "template is required")
+            raise error("SMS.6013", "template is required")
         _check_name(tx, body.template, template_id)
-        tx.put("templates", template_id, _stored(body.template, template_id))
+        tx.put(_record(body.template, template_id))
     return empty()
 
 
-def _delete(tx: Tx, template_id: str, now: int) -> None:
-    require_template(tx, template_id)
-    users = [t["id"] for t in views.all_tasks(tx, now) if t.get("vm_template_id") == template_id]
+def _delete(tx: Tx, template_id: str, now: int, *, referenced: bool = False) -> None:
+    views.require(tx, TemplateRecord, template_id, referenced=referenced)
+    users = [t.id for t in views.all_tasks(tx, now)
+             if template_id in (t.settings.get("vm_template_id"), t.clone.template_id if t.clone else None)]
     if users:
-        raise sms_error("SMS.7111", f"used by task(s) {', '.join(users)}")
-    tx.delete("templates", template_id)
+        raise error("SMS.7111", f"used by task(s) {', '.join(users)}")
+    tx.delete(TemplateRecord, template_id)
 
 
 @router.delete("/v3/vm/templates/{template_id}")

@@ -1,15 +1,20 @@
-"""Reading SMS objects as of "now": lazy lifecycle, garbage collection of deleted tasks, and the
-wire views that link sources and tasks (a source shows its task; a task embeds its source)."""
+"""Reading SMS objects as of "now": lazy lifecycle, lookups that answer the manual's "does not exist"
+codes, and the wire views that link sources and tasks (a source shows its task; a task embeds its
+source)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from sms_pulumi.emulator.errors import sms_error
+from sms_pulumi.emulator.errors import EmulatorError, error
+from sms_pulumi.emulator.records import MigProjectRecord, Record, SourceRecord, TaskRecord, TemplateRecord
 from sms_pulumi.emulator.sms import lifecycle
-from sms_pulumi.emulator.store import Doc, Tx
+from sms_pulumi.emulator.sms.layout import init_target_server
+from sms_pulumi.emulator.store import Tx
+
+Doc = dict[str, Any]
 
 
 def project(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
@@ -22,86 +27,93 @@ def project(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_task(tx: Tx, task_id: str, now: int) -> Doc | None:
-    """The stored task advanced to ``now``, or None when it does not exist (any more)."""
-    doc = tx.get("tasks", task_id)
-    if doc is None:
-        return None
-    return _advance(tx, doc, now)
+def _missing(code: str, what: str, referenced: bool) -> EmulatorError:
+    # The path names the object: 404 (what clients test for); a body only refers to it: 400.
+    return error(code, what, status=400 if referenced else None)
 
 
-def _advance(tx: Tx, doc: Doc, now: int) -> Doc | None:
-    before = (doc["_sim"]["mode"], doc["_sim"]["since"])
-    if not lifecycle.advance(doc, now):
-        forget_task(tx, doc)
-        return None
-    if (doc["_sim"]["mode"], doc["_sim"]["since"]) != before:
-        tx.put("tasks", doc["id"], doc)  # persist transitions so the stored state stays readable
-    return doc
+R = TypeVar("R", MigProjectRecord, SourceRecord, TemplateRecord)
+_MISSING: dict[type[Record], tuple[str, str]] = {
+    MigProjectRecord: ("SMS.7301", "migration project"),
+    SourceRecord: ("SMS.7602", "source server"),
+    TemplateRecord: ("SMS.7101", "template"),
+}
 
 
-def forget_task(tx: Tx, doc: Doc) -> None:
-    tx.delete("tasks", doc["id"])
-    source = tx.get("sources", doc["source_server"]["id"])
-    if source is not None and source.get("_task_id") == doc["id"]:
-        source["_task_id"] = None
-        tx.put("sources", source["id"], source)
+def require(tx: Tx, kind: type[R], key: str, *, referenced: bool = False) -> R:
+    """The stored object, or its "does not exist" code (tasks: :func:`require_task`)."""
+    record = tx.get(kind, key)
+    if record is None:
+        code, noun = _MISSING[kind]
+        raise _missing(code, f"{noun} {key}", referenced)
+    return record
 
 
-def all_tasks(tx: Tx, now: int) -> list[Doc]:
-    docs = []
-    for doc in tx.list("tasks"):
-        advanced = _advance(tx, doc, now)
-        if advanced is not None:
-            docs.append(advanced)
-    return docs
+def load_task(tx: Tx, task_id: str, now: int) -> TaskRecord | None:
+    """The stored task advanced to ``now`` (the transitions it went through are stored), or None."""
+    task = tx.get(TaskRecord, task_id)
+    if task is not None and lifecycle.advance(task, now):
+        tx.put(task)
+    return task
 
 
-def require_task(tx: Tx, task_id: str, now: int, *, status: int = 400) -> Doc:
-    """The task, or SMS.7703 (HTTP 400, as SMS answers "not found"; 404 where the manual says so)."""
-    doc = load_task(tx, task_id, now)
-    if doc is None:
-        raise sms_error("SMS.7703", f"task {task_id}", status=status)
-    return doc
+def all_tasks(tx: Tx, now: int) -> list[TaskRecord]:
+    tasks = tx.list(TaskRecord)
+    for task in tasks:
+        if lifecycle.advance(task, now):
+            tx.put(task)
+    return tasks
 
 
-def require_project(tx: Tx, project_id: str) -> Doc:
-    doc = tx.get("migprojects", project_id)
-    if doc is None:
-        raise sms_error("SMS.7301", f"migration project {project_id}")
-    return doc
+def require_task(tx: Tx, task_id: str, now: int, *, referenced: bool = False) -> TaskRecord:
+    task = load_task(tx, task_id, now)
+    if task is None:
+        raise _missing("SMS.7703", f"task {task_id}", referenced)
+    return task
 
 
-def require_source(tx: Tx, source_id: str) -> Doc:
-    doc = tx.get("sources", source_id)
-    if doc is None:
-        raise sms_error("SMS.7602", f"source server {source_id}")
-    return doc
+def forget_task(tx: Tx, task: TaskRecord) -> None:
+    """Delete a task (at once: manual 4.3, "200 means deleted") and free its source."""
+    tx.delete(TaskRecord, task.id)
+    source = tx.get(SourceRecord, task.source_id)
+    if source is not None and source.task_id == task.id:
+        source.task_id = None
+        tx.put(source)
 
 
-def task_view(tx: Tx, doc: Doc, now: int, source: Doc | None = None) -> Doc:
+def task_view(tx: Tx, task: TaskRecord, now: int, source: SourceRecord | None = None) -> Doc:
     """Full wire view of an advanced task (the show body; list items are a projection of it)."""
-    view = lifecycle.render(doc, now)
-    src = source if source is not None else tx.get("sources", doc["source_server"]["id"])
-    embedded = dict(doc["source_server"])
+    view = lifecycle.render(task, now)
+    src = source if source is not None else tx.get(SourceRecord, task.source_id)
+    embedded: Doc = {"id": task.source_id}
     if src is not None:
-        state, cycle = lifecycle.source_state(view, src.get("_registered_state", "waiting"))
-        embedded.update({k: src.get(k) for k in ("id", "ip", "name", "os_type", "os_version", "oem_system")})
+        state, cycle = lifecycle.source_state(task, view, now, src.registered_state)
+        embedded.update({k: src.body.get(k) for k in ("ip", "name", "os_type", "os_version", "oem_system")})
         embedded.update({"state": state, "migration_cycle": cycle})
     view["source_server"] = embedded
     return view
 
 
-def source_view(tx: Tx, doc: Doc, now: int) -> Doc:
+def source_view(tx: Tx, source: SourceRecord, now: int) -> Doc:
     """Wire view of a source server with its task's live state folded in."""
-    view = {k: v for k, v in doc.items() if not k.startswith("_")}
-    task = load_task(tx, doc["_task_id"], now) if doc.get("_task_id") else None
-    tview = task_view(tx, task, now, source=doc) if task is not None else None
-    state, cycle = lifecycle.source_state(tview, doc.get("_registered_state", "waiting"))
+    view = dict(source.body)
+    view["id"] = source.id
+    task = load_task(tx, source.task_id, now) if source.task_id else None
+    tview = task_view(tx, task, now, source=source) if task is not None else None
+    state, cycle = lifecycle.source_state(task, tview, now, source.registered_state)
     view["state"], view["migration_cycle"] = state, cycle
     view["current_task"] = tview
-    total = int(doc.get("totalsize") or 0)
-    view["replicatesize"] = _replicated(tview, total)
+    if tview is not None and task is not None:
+        tview["log_bucket"] = task.log.detail if task.log is not None else None
+        uploaded = lifecycle.log_uploaded_at(task)
+        done = tview["log_collect_status"] == "UPLOADED"
+        tview["log_upload_time"] = uploaded if done else None
+        tview["log_expire"] = 300 if done else None
+        tview["log_share_url"] = (f"https://{tview['log_bucket']}.obs.{task.settings.get('region_id')}"
+                                  f".myhuaweicloud.com/sms-logs/{task.id}.zip") if done else None
+    view["replicatesize"] = _replicated(tview, int(source.body.get("totalsize") or 0))
+    view["init_target_server"] = init_target_server(source)
+    view["is_consistency_result_exist"] = bool(task is not None and task.consistency)
     return view
 
 

@@ -158,6 +158,8 @@ class ProviderSettings:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     wait_timeout: float = 1800.0
     poll_interval: float = 5.0
+    #: Where each setting that was given came from: ``{"smsEndpoint": "HW_SMS_ENDPOINT", ...}``.
+    origins: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         register_secret(self.auth_token)
@@ -173,6 +175,18 @@ class ProviderSettings:
     @property
     def oms_base_url(self) -> str:
         return self.oms_endpoint or f"https://oms.{self.region}.myhuaweicloud.com"
+
+    def base_url(self, service: str) -> str:
+        return self.sms_base_url if service.upper() == "SMS" else self.oms_base_url
+
+    def endpoint_origin(self, service: str) -> str:
+        """Which setting chose the endpoint of ``service`` (``"SMS"``/``"OMS"``), for error messages."""
+        key = f"{service.lower()}Endpoint"
+        if key in self.origins:
+            return self.origins[key]
+        region = self.origins.get("region", "the default region")
+        return (f"the default endpoint of region {self.region} ({region}); another one is set with "
+                f"{CONFIG_NAMESPACE}:{key} or HW_{service.upper()}_ENDPOINT")
 
     def __repr__(self) -> str:
         auth = repr(self.credentials) if self.credentials else ("token=***" if self.auth_token else "none")
@@ -201,11 +215,16 @@ class ProviderSettings:
         cfg = _normalise_config(config)
         env = os.environ if env is None else env
 
+        origins: dict[str, str] = {}
+
         def get(key: str, env_name: str) -> str | None:
             value = cfg.get(key)
             if value is not None:
+                origins[key] = f"{CONFIG_NAMESPACE}:{key}"
                 return str(value)
             env_value = (env.get(env_name) or "").strip()
+            if env_value:
+                origins[key] = env_name
             return env_value or None
 
         def get_float(key: str, env_name: str, default: float, minimum: float = 0.0) -> float:
@@ -264,6 +283,7 @@ class ProviderSettings:
             retry=retry,
             wait_timeout=get_float("waitTimeout", "HW_WAIT_TIMEOUT", 1800.0, 0.0),
             poll_interval=get_float("pollInterval", "HW_POLL_INTERVAL", 5.0, 0.0),
+            origins=origins,
         )
 
 

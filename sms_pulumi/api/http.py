@@ -87,6 +87,8 @@ for _name in ("sms_pulumi.api.http", "sms_pulumi.api.retry"):
 
 # ------------------------------------------------------------------------------------- client pool
 
+#: Seconds an idle pooled connection is kept (below the idle timeouts of the servers it talks to).
+KEEPALIVE_EXPIRY = 4.0
 _CLIENTS: dict[tuple[str, Timeouts], httpx.Client] = {}
 _CLIENTS_LOCK = threading.Lock()
 
@@ -102,7 +104,10 @@ def shared_client(base_url: str, timeouts: Timeouts | None = None) -> httpx.Clie
                 timeout=httpx.Timeout(
                     connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
                 ),
-                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0),
+                # An idle connection is dropped before servers usually drop theirs (uvicorn after 5 s,
+                # gateways after 60 s): a request never goes out on a connection the server closed.
+                limits=httpx.Limits(max_connections=40, max_keepalive_connections=20,
+                                    keepalive_expiry=KEEPALIVE_EXPIRY),
                 headers={"User-Agent": USER_AGENT},
                 follow_redirects=False,
                 trust_env=True,
@@ -167,9 +172,12 @@ class ApiHttp:
         timeouts: Timeouts | None = None,
         retry: RetryPolicy | None = None,
         client: httpx.Client | None = None,
+        origin: str | None = None,
     ) -> None:
         self.service = service
         self.base_url = base_url.rstrip("/")
+        #: Which setting chose `base_url`: a connection error names it.
+        self.origin = origin
         self._auth = auth
         self._timeouts = timeouts or Timeouts()
         self.retry = retry or RetryPolicy()
@@ -209,37 +217,42 @@ class ApiHttp:
         headers = {"Content-Type": "application/json;charset=UTF-8", "Accept": "application/json"}
         client = self.client
         attempts = 0
+        started = time.monotonic()
 
         def send() -> httpx.Response:
             nonlocal attempts
             attempts += 1
-            request = client.build_request(method, url, content=content, headers=headers)
+            # No attempt outlives the call's retry budget: a hung endpoint fails within it.
+            left = max(policy.max_elapsed - (time.monotonic() - started), 0.5)
+            bounds = self._timeouts
+            timeout = httpx.Timeout(connect=min(bounds.connect, left), read=min(bounds.read, left),
+                                    write=min(bounds.write, left), pool=min(bounds.pool, left))
+            request = client.build_request(method, url, content=content, headers=headers, timeout=timeout)
             response = client.send(request, auth=self._auth)
             response.read()
             return response
 
-        started = time.monotonic()
-        describe = f"{self.service} {method} {path}"
+        describe = f"{self.service} {method} {self.base_url}{path}"
         try:
             response = run_with_retries(send, policy=policy, idempotent=idempotent, describe=describe)
         except httpx.TransportError as exc:
             elapsed = (time.monotonic() - started) * 1000
-            logger.warning(
-                "%s %s %s -> %s after %d attempt(s), %.0f ms",
-                self.service, method, path, type(exc).__name__, attempts, elapsed,
-            )
+            logger.debug("%s -> %s after %d attempt(s), %.0f ms", describe, type(exc).__name__, attempts,
+                         elapsed)
             detail = str(exc) or "no detail"
+            origin = f" (set by {self.origin})" if self.origin else ""
             raise TransportError(
-                f"{type(exc).__name__} after {attempts} attempt(s): {detail}",
+                f"could not reach {self.service} at {self.base_url}{origin}: {type(exc).__name__} after "
+                f"{attempts} attempt(s) in {elapsed / 1000:.1f}s: {detail}",
                 method=method,
                 path=path,
                 service=self.service,
             ) from None
         elapsed = (time.monotonic() - started) * 1000
         request_id = _request_id(response)
-        level = logging.DEBUG if response.is_success else logging.WARNING
-        logger.log(
-            level,
+        # An error answer is not logged as a fault here: it becomes an ApiError that says everything,
+        # and the caller decides whether it is one (a not-found while waiting for a delete is not).
+        logger.debug(
             "%s %s %s -> %d (request %s, %d attempt(s), %.0f ms)",
             self.service, method, path, response.status_code, request_id or "-", attempts, elapsed,
         )
@@ -344,6 +357,8 @@ class ServiceClient:
             timeouts=settings.timeouts,
             retry=settings.retry,
             client=client,
+            origin=settings.endpoint_origin(self.service) if base_url == settings.base_url(self.service)
+            else None,
         )
 
     def __repr__(self) -> str:

@@ -53,6 +53,10 @@ _NOT_SENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+#: What a request on a connection the server had already closed fails with, before any answer.
+_STALE_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (httpx.RemoteProtocolError, httpx.ReadError)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Bounds of the retry loop of one API call (seconds)."""
@@ -148,6 +152,10 @@ def run_with_retries(
         if outcome.failed:
             exc = outcome.exception()
             reason = type(exc).__name__
+            if retry_state.attempt_number == 1 and isinstance(exc, _STALE_CONNECTION_ERRORS):
+                # Most likely a pooled connection the server closed while it was idle: not a fault.
+                logger.debug("sending %s again after %s on its first attempt", describe, reason)
+                return
         else:
             reason = f"HTTP {outcome.result().status_code}"
         logger.warning(

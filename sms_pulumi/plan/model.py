@@ -291,21 +291,38 @@ def _wire(model: type[BaseModel], data: Mapping[str, Any], at: Path_,
     return []
 
 
-def wire_problems(plan: Plan) -> list[Problem]:
-    """Each part of the plan against the wire model the API client sends it with."""
+def wire_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """Each part of the plan against the wire model the API client sends it with.
+
+    It reads the file's data as it is, part by part, so that it also runs when the plan's shape is
+    wrong elsewhere: every problem is said at once.
+    """
     problems: list[Problem] = []
-    if plan.migration_project is not None:
-        problems += _wire(CreateMigProjectRequest,
-                          {**plan.migration_project.model_dump(exclude_none=True), "region": "x"},
+    try:
+        project = MigrationProjectPlan.model_validate(data["migration_project"])
+    except (KeyError, ValidationError):
+        pass  # absent, or its shape is reported by the first pass
+    else:
+        problems += _wire(CreateMigProjectRequest, {**project.model_dump(exclude_none=True), "region": "x"},
                           ("migration_project",))
-    for key, template in plan.templates.items():
-        fields = template.api_fields()
+    templates = data.get("templates")
+    for key, fields in (templates.items() if isinstance(templates, Mapping) else ()):
+        if not isinstance(fields, Mapping):
+            continue
+        fields = {k: v for k, v in fields.items() if k not in ("target_password_config", "target_password",
+                                                                 "name", "region", "projectid")}
         problems += _wire(TemplateSpec, {**fields, "name": "x", "region": "x", "projectid": "x",
                                          "is_template": fields.get("is_template", True)}, ("templates", key))
-    for name, rules in plan.bandwidth.items():
+    bandwidth = data.get("bandwidth")
+    for name, rules in (bandwidth.items() if isinstance(bandwidth, Mapping) else ()):
         problems += _wire(SetSpeedLimitsRequest, {"speed_limit": rules}, ("bandwidth", name),
                           rename={"speed_limit": "windows"})
-    for g, group in enumerate(plan.object_storage):
+    groups = data.get("object_storage")
+    for g, raw in enumerate(groups if isinstance(groups, list) else ()):
+        try:
+            group = ObjectStoragePlan.model_validate(raw)
+        except ValidationError:
+            continue  # its shape is reported by the first pass
         problems += _wire(CreateTaskGroupRequest, group.request_body(), ("object_storage", g),
                           rename={"src_node": "source", "dst_node": "destination",
                                   "bandwidth_policy": "bandwidth"})
@@ -406,17 +423,22 @@ def load_plan(path: str | Path) -> Plan:
     duplicates = [f"{path}:{line}: {field_path(p.path)}: {p.message}" for p, line in _duplicate_keys(root)]
     if duplicates:
         raise PlanError(duplicates)
+    problems: list[Problem] = []
+    plan: Plan | None = None
     try:
         plan = Plan.model_validate(data or {})
     except ValidationError as exc:
-        problems = []
         for error in exc.errors():
             # Drop pydantic's internal steps (validator names) from the location.
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             problems.append(Problem(loc, error["msg"].removeprefix("Value error, ")))
-        raise PlanError([source.line(p) for p in problems]) from None
-    plan._source = source
-    problems = wire_problems(plan) + reference_problems(plan)
+    if isinstance(data, Mapping):
+        problems += wire_problems(data)
+    if plan is not None:
+        problems += reference_problems(plan)
     if problems:
-        raise PlanError([source.line(p) for p in problems])
+        unique = list(dict.fromkeys(problems))
+        raise PlanError([source.line(p) for p in unique])
+    assert plan is not None
+    plan._source = source
     return plan

@@ -118,6 +118,10 @@ class TaskProvider(BaseProvider):
             f if not f.property.startswith("source_server") else CheckFailure("source_server_id", f.reason)
             for f in validation_failures(CreateTaskRequest, body)
         ]
+        # What changes in place is sent again with PUT, whose rules can be narrower (priority 0-2).
+        named = {f.property for f in failures}
+        in_place = {k: body[k] for k in _UPDATABLE if k in body}
+        failures += [f for f in validation_failures(UpdateTaskRequest, in_place) if f.property not in named]
         return failures
 
     def create(self, props: dict[str, Any]) -> CreateResult:

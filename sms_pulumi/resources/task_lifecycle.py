@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sms_pulumi.api import codes
 from sms_pulumi.api.models.tasks import TaskAction, TaskState
 
 S = TaskState
@@ -33,9 +34,14 @@ class ActionRule:
 
     action: TaskAction
     allowed: frozenset[str]
-    #: What SMS answers in any other state (appendix, "error codes").
+    #: What SMS answers in any other state: a row of the error-code table (sms_pulumi.api.codes) that
+    #: refuses this action because of the task's state.
     refused_with: str
     manual: str
+
+    def __post_init__(self) -> None:
+        if self.refused_with not in codes.state_refusals(f"task.{self.action}"):
+            raise ValueError(f"{self.refused_with} does not refuse task.{self.action} in api.codes")
 
 
 ACTIONS: Mapping[TaskAction, ActionRule] = {

@@ -146,6 +146,8 @@ waves:
   - {name: wave-1, run_state: sprinting, servers: [{name: web-01, run_state: paused}]}
 """)
     lines = lines_of(path)
+    assert any(line.startswith(f"{path}:2: templates.linux.volumetype:") and "'SSD'" in line
+               for line in lines), lines
     assert (f"{path}:4: waves[0].run_state: Input should be 'running', 'stopped', 'cut_over' or "
             "'not_managed'") in lines
     assert any(line.startswith(f"{path}:4: waves[0].servers[0].run_state: Input should be") for line in lines)

@@ -229,7 +229,7 @@ TEMPLATE = Case(
             one_of_items(NIC, st.one_of(
                 non_dict(), unknown_key(NIC),
                 with_key(NIC, "id", st.one_of(bad_string(255), st.just(ABSENT))),
-                with_key(NIC, "cidr", st.one_of(bad_string(255), st.just(ABSENT))),
+                with_key(NIC, "cidr", bad_string(255)),  # absent: SMS creates the subnet
                 with_key(NIC, "ip", bad_string(255)),
             )),
         ),
@@ -277,7 +277,7 @@ TASK = Case(
         "source_server_id": st.one_of(bad_string(255), st.just(ABSENT)),
         "target_server": st.one_of(
             non_dict(), unknown_key(TARGET),
-            with_key(TARGET, "name", st.one_of(bad_string(255), st.just(ABSENT))),
+            with_key(TARGET, "name", bad_string(255)),  # absent: the template's target_server_name
             with_key(TARGET, "vm_id", bad_string(255)),
             with_key(TARGET, "disks", non_list()),
             st.just(ABSENT),

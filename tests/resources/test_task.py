@@ -79,7 +79,9 @@ def test_check_names_each_bad_field_and_calls_nothing(provider_env: EmulatorServ
     result = P().check({}, {**engine(bad), PROVIDER_KEY: "p"})
     named = {f.property: f.reason for f in result.failures}
     assert set(named) == {"run_state", "wait_timeout", "type", "priority", "speed_limit",
-                          "target_server.name", "source_server_id", "colour"}, named
+                          "source_server_id", "colour"}, named
+    # 5.4.1 creates take any priority 0-65535, but a PUT (which changes it in place) only 0, 1 or 2.
+    assert named["priority"] == "Input should be 0, 1 or 2"
     assert named["run_state"] == "unknown property 'run_state'", "run state is the wave's"
     assert P().check({}, engine(good)).failures == []
     # Disks are optional (the source's recommended layout); unknown values are checked later.

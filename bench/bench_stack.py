@@ -715,6 +715,8 @@ def latency_table(results: list[Measurement],
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--realistic", action="store_true",
+                        help="SMS-like durations, N = 1, 24, 100, ratios to N = 1 (bench/bench_waves.py)")
     parser.add_argument("--sizes", default=None, help="comma-separated N (default 10,100,500)")
     parser.add_argument("--repeat", type=int, default=None, help="measurements per N and command (3)")
     parser.add_argument("--quick", action="store_true",
@@ -807,6 +809,18 @@ def snapshot_code(which: str, root: Path) -> tuple[Path | None, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if "--realistic" in arguments:
+        # Realistic durations: the wave benchmark (bench/bench_waves.py), with the remaining arguments.
+        sys.path.insert(0, str(HERE))
+        import bench_waves
+
+        bench_waves.main([a for a in arguments if a != "--realistic"])
+        return
+    _main(arguments)
+
+
+def _main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="bench-stack-"))
     out = sys.stderr if args.json == "-" else sys.stdout

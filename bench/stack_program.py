@@ -6,8 +6,9 @@ bench_stack.py copies this file as ``__main__.py`` into a temporary Pulumi proje
     {"mode": "real" | "noop", "templates": "shared" | "per-task", "run_state": "running" | null,
      "project_id": "...", "sources": [{"id", "name", "os_type"}, ...]}
 
-Per source server: one Task (template ID from its Template, run_state as given), one SpeedLimit (two
-bandwidth windows) on the task's ID; Templates shared by the whole wave (one) or one per task.
+Per source server: one Task (template ID from its Template), one SpeedLimit (two bandwidth windows)
+on the task's ID; Templates shared by the whole wave (one) or one per task; one Wave over all the
+tasks with the run state given (none for "not_managed").
 
 ``mode: "noop"`` builds the same resources (same count, inputs, secrets and dependencies) from
 dynamic resources whose provider, defined in this module, returns its inputs: the engine's own floor.
@@ -74,6 +75,11 @@ class NoopSpeedLimit(Resource, module="noop", name="SpeedLimit"):
         super().__init__(NoopProvider(), name, props)
 
 
+class NoopWave(Resource, module="noop", name="Wave"):
+    def __init__(self, name: str, props: dict[str, Any]) -> None:
+        super().__init__(NoopProvider(), name, props)
+
+
 def template_props(name: str, project_id: str) -> dict[str, Any]:
     return {
         "name": name, "region": "cn-north-4", "projectid": project_id, "flavor": "s6.large.2",
@@ -84,12 +90,11 @@ def template_props(name: str, project_id: str) -> dict[str, Any]:
     }
 
 
-def task_props(index: int, source: dict[str, Any], template_id: pulumi.Input[str],
-               run_state: str | None) -> dict[str, Any]:
+def task_props(index: int, source: dict[str, Any], template_id: pulumi.Input[str]) -> dict[str, Any]:
     return {
         "name": f"bench-{index:04d}", "type": "MIGRATE_BLOCK", "os_type": source["os_type"],
         "source_server_id": source["id"], "target_server": {"name": f"{source['name']}-cloud"},
-        "vm_template_id": template_id, "syncing": True, "exist_server": False, "run_state": run_state,
+        "vm_template_id": template_id, "syncing": True, "exist_server": False,
     }
 
 
@@ -99,21 +104,29 @@ def build(spec: dict[str, Any]) -> None:
         from sms_pulumi.resources.speed_limit import SpeedLimit
         from sms_pulumi.resources.task import Task
         from sms_pulumi.resources.template import Template
+        from sms_pulumi.resources.wave import Wave
 
     def template(name: str) -> pulumi.CustomResource:
         props = template_props(name, spec["project_id"])
         return Template(name, **props) if real else NoopTemplate(name, props)
 
     shared = template("bench-tpl") if spec["templates"] == "shared" else None
+    tasks: dict[str, pulumi.Output[str]] = {}
     for index, source in enumerate(spec["sources"]):
         tpl = shared or template(f"bench-tpl-{index:04d}")
-        props = task_props(index, source, tpl.id, spec.get("run_state"))
+        props = task_props(index, source, tpl.id)
         name = f"task-{index:04d}"
         task = Task(name, **props) if real else NoopTask(name, props)
+        tasks[name] = task.id
         if real:
             SpeedLimit(f"{name}-bandwidth", task_id=task.id, rules=RULES)
         else:
             NoopSpeedLimit(f"{name}-bandwidth", {"task_id": task.id, "rules": RULES})
+    run_state = spec.get("run_state") or "not_managed"
+    if real:
+        Wave("wave", tasks=tasks, run_state=run_state)
+    else:
+        NoopWave("wave", {"tasks": tasks, "run_state": run_state})
     pulumi.export("tasks", len(spec["sources"]))
 
 

@@ -19,7 +19,6 @@ import threading
 import time
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import pulumi
@@ -32,6 +31,7 @@ from pulumi.runtime import rpc
 from sms_pulumi.api.credentials import CONFIG_KEYS, CONFIG_NAMESPACE, ProviderSettings
 from sms_pulumi.api.models.common import field_path
 from sms_pulumi.api.sms import SmsClient
+from sms_pulumi.resources.inputs import Field, plain
 
 if TYPE_CHECKING:
     from sms_pulumi.api.oms import OmsClient
@@ -54,34 +54,6 @@ def is_unknown(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(is_unknown(v) for v in value)
     return False
-
-
-def plain(value: Any) -> Any:
-    """Normalise a value as the engine hands it back: whole floats become ints, None entries go."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, Mapping):
-        return {k: plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of a resource, as the diff and the read-back see it."""
-
-    name: str
-    #: The API cannot change it in place: a change replaces the resource.
-    replace: bool = False
-    #: Compared after this normalisation (e.g. the API echoes a default or reorders a list).
-    normalise: Callable[[Any], Any] = plain
-    #: Write-only: the API never returns it (or returns it masked), so read keeps the stored value.
-    write_only: bool = False
-    #: When the input is absent, the API fills the value: an absent input never differs.
-    server_default: bool = False
-    #: Only read by create (e.g. the ID of an object to adopt): changing it later changes nothing.
-    create_only: bool = False
 
 
 # -- settings and clients: one per process ----------------------------------------------------------

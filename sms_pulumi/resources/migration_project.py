@@ -10,41 +10,36 @@ default project (SMS.7303) — the provider says so before calling the API.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Annotated, Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import NotFoundError
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest, MigProject, UpdateMigProjectRequest
 from sms_pulumi.resources._provider import (
     BaseProvider,
-    Field,
     create_once,
     left_behind,
-    plain,
     sms_client,
     undo_on_failure,
     validation_failures,
 )
+from sms_pulumi.resources.inputs import CREATE_ONLY, NOT_SENT, SERVER_DEFAULT, SmsResource, plain
 from sms_pulumi.resources.types import MIGRATION_PROJECT, module_and_name
 
-_UPDATABLE = (
-    "name", "description", "region", "start_target_server", "speed_limit", "use_public_ip",
-    "exist_server", "type", "enterprise_project", "syncing", "start_network_check",
-)
-#: Filled by SMS when not given: an absent input never differs from what SMS reports.
-_SERVER_DEFAULTS = {"start_target_server", "enterprise_project", "speed_limit", "start_network_check",
-                    "description"}
+
+def _settings() -> list[str]:
+    """The project's settings: what `PUT /v3/migprojects/{id}` takes whole (isdefault aside)."""
+    return [f.name for f in MigrationProjectProvider.FIELDS if f.sent and f.name != "isdefault"]
+
+
+def _server_defaults() -> list[str]:
+    """Settings SMS fills when not given: an absent input never differs from what SMS reports."""
+    return [f.name for f in MigrationProjectProvider.FIELDS if f.server_default and f.name != "isdefault"]
 
 
 class MigrationProjectProvider(BaseProvider):
-    FIELDS: ClassVar[tuple[Field, ...]] = (
-        *(Field(n, server_default=n in _SERVER_DEFAULTS) for n in _UPDATABLE),
-        Field("isdefault", server_default=True),
-        Field("adopt_id", create_only=True),
-    )
-
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         return validation_failures(CreateMigProjectRequest, {**_body(news), **_flag(news)})
 
@@ -124,7 +119,7 @@ def _check_isdefault(props: Mapping[str, Any], live: MigProject) -> None:
 
 def _body(props: Mapping[str, Any]) -> dict[str, Any]:
     """The settings the user gave, by wire name (None means: let SMS decide)."""
-    return {k: plain(props[k]) for k in _UPDATABLE if props.get(k) is not None}
+    return {k: plain(props[k]) for k in _settings() if props.get(k) is not None}
 
 
 def _flag(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,14 +132,14 @@ def _update_request(props: Mapping[str, Any], live: MigProject) -> UpdateMigProj
     `isdefault` is never sent: SMS refuses a second default (SMS.7313) and moves the flag only
     with PUT .../default.
     """
-    current = {k: getattr(live, k) for k in _UPDATABLE if getattr(live, k) is not None}
+    current = {k: getattr(live, k) for k in _settings() if getattr(live, k) is not None}
     return UpdateMigProjectRequest.model_validate({**current, **_body(props)})
 
 
 def _outputs(props: Mapping[str, Any], live: MigProject) -> dict[str, Any]:
     """Inputs as SMS reports them now (drift shows here), plus the adoption ID."""
-    outs: dict[str, Any] = {k: getattr(live, k) for k in (*_UPDATABLE, "isdefault")}
-    for key in _SERVER_DEFAULTS:
+    outs: dict[str, Any] = {k: getattr(live, k) for k in (*_settings(), "isdefault")}
+    for key in _server_defaults():
         if props.get(key) is None:
             # Not managed by the user: keep SMS's value out of the comparison.
             outs[key] = None
@@ -154,22 +149,8 @@ def _outputs(props: Mapping[str, Any], live: MigProject) -> dict[str, Any]:
     return outs
 
 
-class MigrationProject(Resource, **module_and_name(MIGRATION_PROJECT)):
+class MigrationProject(SmsResource, provider=MigrationProjectProvider, **module_and_name(MIGRATION_PROJECT)):
     """A migration project: the default settings (network, target, sync, speed) of a wave."""
-
-    name: pulumi.Output[str]
-    region: pulumi.Output[str]
-    type: pulumi.Output[str]
-    use_public_ip: pulumi.Output[bool]
-    exist_server: pulumi.Output[bool]
-    syncing: pulumi.Output[bool]
-    description: pulumi.Output[str]
-    start_target_server: pulumi.Output[bool]
-    speed_limit: pulumi.Output[int]
-    enterprise_project: pulumi.Output[str]
-    start_network_check: pulumi.Output[bool]
-    isdefault: pulumi.Output[bool]
-    adopt_id: pulumi.Output[str]
 
     def __init__(
         self,
@@ -181,13 +162,14 @@ class MigrationProject(Resource, **module_and_name(MIGRATION_PROJECT)):
         use_public_ip: pulumi.Input[bool] = True,
         exist_server: pulumi.Input[bool] = True,
         syncing: pulumi.Input[bool] = False,
-        description: pulumi.Input[str] | None = None,
-        start_target_server: pulumi.Input[bool] | None = None,
-        speed_limit: pulumi.Input[int] | None = None,
-        enterprise_project: pulumi.Input[str] | None = None,
-        start_network_check: pulumi.Input[bool] | None = None,
-        isdefault: pulumi.Input[bool] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
+        description: Annotated[pulumi.Input[str] | None, SERVER_DEFAULT] = None,
+        start_target_server: Annotated[pulumi.Input[bool] | None, SERVER_DEFAULT] = None,
+        speed_limit: Annotated[pulumi.Input[int] | None, SERVER_DEFAULT] = None,
+        enterprise_project: Annotated[pulumi.Input[str] | None, SERVER_DEFAULT] = None,
+        start_network_check: Annotated[pulumi.Input[bool] | None, SERVER_DEFAULT] = None,
+        # SMS keeps one default project: unset leaves the flag alone (see _check_isdefault).
+        isdefault: Annotated[pulumi.Input[bool] | None, SERVER_DEFAULT] = None,
+        adopt_id: Annotated[pulumi.Input[str] | None, CREATE_ONLY, NOT_SENT] = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """
@@ -206,11 +188,4 @@ class MigrationProject(Resource, **module_and_name(MIGRATION_PROJECT)):
             land in it). Unset: leave the default alone.
         :param adopt_id: ID of an existing project to bring under management instead of creating one.
         """
-        props = {
-            "name": name, "region": region, "type": type, "use_public_ip": use_public_ip,
-            "exist_server": exist_server, "syncing": syncing, "description": description,
-            "start_target_server": start_target_server, "speed_limit": speed_limit,
-            "enterprise_project": enterprise_project, "start_network_check": start_network_check,
-            "isdefault": isdefault, "adopt_id": adopt_id,
-        }
-        super().__init__(MigrationProjectProvider(), resource_name, props, opts)
+        self._declare(resource_name, locals(), opts)

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Annotated, Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import NotFoundError
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest, normalize_hhmm
 from sms_pulumi.resources._provider import (
     BaseProvider,
-    Field,
     is_unknown,
-    plain,
     sms_client,
     validation_failures,
 )
+from sms_pulumi.resources.inputs import REPLACES, Normalise, SmsResource, plain
 from sms_pulumi.resources.types import SPEED_LIMIT, module_and_name
 
 
@@ -43,11 +42,6 @@ def _canonical(rules: Any) -> Any:
 
 
 class SpeedLimitProvider(BaseProvider):
-    FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("task_id", replace=True),
-        Field("rules", normalise=_canonical),
-    )
-
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         failures = []
         task_id = news.get("task_id")
@@ -105,18 +99,15 @@ def _outputs(task_id: str, props: Mapping[str, Any]) -> dict[str, Any]:
     return {"task_id": task_id, "rules": rules}
 
 
-class SpeedLimit(Resource, **module_and_name(SPEED_LIMIT)):
+class SpeedLimit(SmsResource, provider=SpeedLimitProvider, **module_and_name(SPEED_LIMIT)):
     """Bandwidth windows of a migration task (e.g. 50 Mbit/s during office hours)."""
-
-    task_id: pulumi.Output[str]
-    rules: pulumi.Output[list[dict[str, Any]]]
 
     def __init__(
         self,
         resource_name: str,
         *,
-        task_id: pulumi.Input[str],
-        rules: pulumi.Input[list[dict[str, Any]]],
+        task_id: Annotated[pulumi.Input[str], REPLACES],
+        rules: Annotated[pulumi.Input[list[dict[str, Any]]], Normalise(_canonical)],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """
@@ -125,4 +116,4 @@ class SpeedLimit(Resource, **module_and_name(SPEED_LIMIT)):
             windows in HH:MM on the source server's clock, not overlapping; speed in Mbit/s (0-10000);
             over-speed threshold in percent (10-100). An empty list means no limit.
         """
-        super().__init__(SpeedLimitProvider(), resource_name, {"task_id": task_id, "rules": rules}, opts)
+        self._declare(resource_name, locals(), opts)

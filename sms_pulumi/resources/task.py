@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Annotated, Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import ApiError, ConfigurationError, NotFoundError
 from sms_pulumi.api.models.sources import PhysicalVolumeSpec, VolumeGroupSpec
@@ -43,19 +43,18 @@ from sms_pulumi.api.models.tasks import (
 from sms_pulumi.resources import task_index
 from sms_pulumi.resources._provider import (
     BaseProvider,
-    Field,
     changed_fields,
     create_once,
     fit_to,
     is_unknown,
     merge,
-    plain,
     project,
     say,
     settings,
     sms_client,
     validation_failures,
 )
+from sms_pulumi.resources.inputs import CREATE_ONLY, FROM_SETTINGS, NOT_SENT, REPLACES, SmsResource, plain
 from sms_pulumi.resources.task_lifecycle import ACTIVE, STATE_REFUSALS
 from sms_pulumi.resources.types import TASK, module_and_name
 from sms_pulumi.resources.waiters import StateWaiter
@@ -63,30 +62,23 @@ from sms_pulumi.resources.waiters import StateWaiter
 #: Whether this SDK's ReadResult takes inputs (3.2xx; not 3.139): the preview can then name drift.
 _READ_TAKES_INPUTS = "inputs" in inspect.signature(ReadResult.__init__).parameters
 
-#: Changed in place by PUT /v3/tasks/{id}.
-_UPDATABLE = (
-    "name", "type", "os_type", "priority", "speed_limit", "start_target_server", "migration_ip",
-    "region_name", "region_id", "project_name", "project_id", "vm_template_id", "exist_server",
-    "use_public_ip",
-)
-#: Only settable at creation: a change replaces the task.
-_CREATE_ONLY = (
-    "syncing", "use_ipv6", "start_network_check", "over_speed_threshold", "is_need_consistency_check",
-    "need_migration_test", "auto_install_pvdriver",
-)
-#: Filled from the provider's settings when absent.
-_FROM_SETTINGS = ("region_name", "region_id", "project_name", "project_id")
+
+
+def _in_place() -> list[str]:
+    """What PUT /v3/tasks/{id} changes in place, as the API names it (the target server aside)."""
+    return [f.name for f in TaskProvider.FIELDS if f.sent and not f.replace and f.name != "target_server"]
+
+
+def _at_creation() -> list[str]:
+    """What only a create sets (a change replaces the task), the source server aside."""
+    return [f.name for f in TaskProvider.FIELDS if f.sent and f.replace and f.name != "source_server_id"]
+
+
+def _from_settings() -> list[str]:
+    return [f.name for f in TaskProvider.FIELDS if f.from_settings]
+
 
 class TaskProvider(BaseProvider):
-    FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("source_server_id", replace=True),
-        *(Field(n, server_default=n in _FROM_SETTINGS) for n in _UPDATABLE),
-        *(Field(n, replace=True) for n in _CREATE_ONLY),
-        Field("target_server"),
-        Field("wait_timeout"),
-        Field("adopt_id", create_only=True),
-    )
-
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         failures = []
         name = news.get("name")
@@ -112,7 +104,7 @@ class TaskProvider(BaseProvider):
             body["target_server"] = {"disks": [], "vm_id": "", **target}
         if news.get("project_id") is None and not _provider_project_id():
             failures.append(CheckFailure("project_id", _NO_PROJECT_ID))
-        for key in _FROM_SETTINGS:
+        for key in _from_settings():
             body.setdefault(key, "from-settings")
         failures += [
             f if not f.property.startswith("source_server") else CheckFailure("source_server_id", f.reason)
@@ -120,7 +112,7 @@ class TaskProvider(BaseProvider):
         ]
         # What changes in place is sent again with PUT, whose rules can be narrower (priority 0-2).
         named = {f.property for f in failures}
-        in_place = {k: body[k] for k in _UPDATABLE if k in body}
+        in_place = {k: body[k] for k in _in_place() if k in body}
         failures += [f for f in validation_failures(UpdateTaskRequest, in_place) if f.property not in named]
         return failures
 
@@ -172,7 +164,7 @@ class TaskProvider(BaseProvider):
         changed = {f.name for f in changed_fields(self.FIELDS, olds, news)}
         try:
             live = client.show_task(id_)
-            if changed & {*_UPDATABLE, "target_server"}:
+            if changed & {*_in_place(), "target_server"}:
                 _put(id_, news, live)
                 task_index.forget()
                 live = client.show_task(id_)
@@ -236,7 +228,7 @@ def _adopt(task_id: str, props: Mapping[str, Any]) -> None:
 
 def _create_body(props: Mapping[str, Any], *, fill: bool) -> dict[str, Any]:
     """The POST /v3/tasks body from the inputs; with `fill`, defaults from settings and the source."""
-    body = {k: plain(props[k]) for k in (*_UPDATABLE, *_CREATE_ONLY) if props.get(k) is not None}
+    body = {k: plain(props[k]) for k in (*_in_place(), *_at_creation()) if props.get(k) is not None}
     if props.get("source_server_id") is not None:
         body["source_server"] = {"id": props["source_server_id"]}
     target = plain(props.get("target_server"))
@@ -286,7 +278,7 @@ def _put(task_id: str, props: Mapping[str, Any], live: TaskDetail) -> None:
     The target server is sent whole (the API requires its name and disks): what SMS holds, with
     what the user wrote laid over it.
     """
-    body = {k: plain(props[k]) for k in _UPDATABLE if props.get(k) is not None}
+    body = {k: plain(props[k]) for k in _in_place() if props.get(k) is not None}
     target = plain(props.get("target_server"))
     if isinstance(target, dict) and live.target_server is not None:
         current = fit_to(TargetServerUpdate, live.target_server.model_dump(mode="json", exclude_none=True))
@@ -325,9 +317,9 @@ def _outputs(props: Mapping[str, Any], live: TaskDetail | TaskSummary) -> dict[s
     `live` is the show answer (create, update) or a list item (read), which carries fewer fields:
     what it lacks keeps the value of `props`.
     """
-    outs = {k: props.get(k) for k in (*_CREATE_ONLY, "wait_timeout", "adopt_id")}
-    for key in _UPDATABLE:
-        if props.get(key) is None and key not in _FROM_SETTINGS:
+    outs = {f.name: props.get(f.name) for f in TaskProvider.FIELDS if f.replace or not f.sent}
+    for key in _in_place():
+        if props.get(key) is None and key not in _from_settings():
             outs[key] = None
             continue
         # A field SMS does not report back cannot drift: keep what was asked.
@@ -345,18 +337,8 @@ def _outputs(props: Mapping[str, Any], live: TaskDetail | TaskSummary) -> dict[s
     return outs
 
 
-class Task(Resource, **module_and_name(TASK)):
+class Task(SmsResource, provider=TaskProvider, **module_and_name(TASK)):
     """A migration task for one source server; its wave (``Wave``) says whether it runs."""
-
-    name: pulumi.Output[str]
-    type: pulumi.Output[str]
-    os_type: pulumi.Output[str]
-    source_server_id: pulumi.Output[str]
-    target_server: pulumi.Output[dict[str, Any]]
-    region_id: pulumi.Output[str]
-    project_id: pulumi.Output[str]
-    vm_template_id: pulumi.Output[str]
-    speed_limit: pulumi.Output[int]
 
     def __init__(
         self,
@@ -365,28 +347,28 @@ class Task(Resource, **module_and_name(TASK)):
         name: pulumi.Input[str],
         type: pulumi.Input[str],  # noqa: A002 - the API's field name
         os_type: pulumi.Input[str],
-        source_server_id: pulumi.Input[str],
+        source_server_id: Annotated[pulumi.Input[str], REPLACES],
         target_server: pulumi.Input[dict[str, Any]],
         vm_template_id: pulumi.Input[str] | None = None,
         migration_ip: pulumi.Input[str] | None = None,
-        region_name: pulumi.Input[str] | None = None,
-        region_id: pulumi.Input[str] | None = None,
-        project_name: pulumi.Input[str] | None = None,
-        project_id: pulumi.Input[str] | None = None,
+        region_name: Annotated[pulumi.Input[str] | None, FROM_SETTINGS] = None,
+        region_id: Annotated[pulumi.Input[str] | None, FROM_SETTINGS] = None,
+        project_name: Annotated[pulumi.Input[str] | None, FROM_SETTINGS] = None,
+        project_id: Annotated[pulumi.Input[str] | None, FROM_SETTINGS] = None,
         priority: pulumi.Input[int] | None = None,
         use_public_ip: pulumi.Input[bool] | None = None,
         exist_server: pulumi.Input[bool] | None = None,
         start_target_server: pulumi.Input[bool] | None = None,
-        syncing: pulumi.Input[bool] | None = None,
+        syncing: Annotated[pulumi.Input[bool] | None, REPLACES] = None,
         speed_limit: pulumi.Input[int] | None = None,
-        over_speed_threshold: pulumi.Input[float] | None = None,
-        use_ipv6: pulumi.Input[bool] | None = None,
-        start_network_check: pulumi.Input[bool] | None = None,
-        is_need_consistency_check: pulumi.Input[bool] | None = None,
-        need_migration_test: pulumi.Input[bool] | None = None,
-        auto_install_pvdriver: pulumi.Input[bool] | None = None,
-        wait_timeout: pulumi.Input[float] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
+        over_speed_threshold: Annotated[pulumi.Input[float] | None, REPLACES] = None,
+        use_ipv6: Annotated[pulumi.Input[bool] | None, REPLACES] = None,
+        start_network_check: Annotated[pulumi.Input[bool] | None, REPLACES] = None,
+        is_need_consistency_check: Annotated[pulumi.Input[bool] | None, REPLACES] = None,
+        need_migration_test: Annotated[pulumi.Input[bool] | None, REPLACES] = None,
+        auto_install_pvdriver: Annotated[pulumi.Input[bool] | None, REPLACES] = None,
+        wait_timeout: Annotated[pulumi.Input[float] | None, NOT_SENT] = None,
+        adopt_id: Annotated[pulumi.Input[str] | None, CREATE_ONLY, NOT_SENT] = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """
@@ -419,17 +401,4 @@ class Task(Resource, **module_and_name(TASK)):
             (default: HW_WAIT_TIMEOUT or 1800). The run state is the wave's (``Wave``).
         :param adopt_id: ID of an existing task to bring under management instead of creating one.
         """
-        props: dict[str, Any] = {
-            "name": name, "type": type, "os_type": os_type, "source_server_id": source_server_id,
-            "target_server": target_server, "vm_template_id": vm_template_id,
-            "migration_ip": migration_ip, "region_name": region_name, "region_id": region_id,
-            "project_name": project_name, "project_id": project_id, "priority": priority,
-            "use_public_ip": use_public_ip, "exist_server": exist_server,
-            "start_target_server": start_target_server, "syncing": syncing, "speed_limit": speed_limit,
-            "over_speed_threshold": over_speed_threshold, "use_ipv6": use_ipv6,
-            "start_network_check": start_network_check,
-            "is_need_consistency_check": is_need_consistency_check,
-            "need_migration_test": need_migration_test, "auto_install_pvdriver": auto_install_pvdriver,
-            "wait_timeout": wait_timeout, "adopt_id": adopt_id,
-        }
-        super().__init__(TaskProvider(), resource_name, props, opts)
+        self._declare(resource_name, locals(), opts)

@@ -54,11 +54,11 @@ the provider waits until it is gone (404).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypedDict, TypeVar
+from typing import Annotated, Any, TypedDict, TypeVar
 
 import pulumi
 import pydantic
-from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import OMS_TASK_GROUP_BUSY, ApiError, NotFoundError
 from sms_pulumi.api.models.common import field_path
@@ -72,16 +72,23 @@ from sms_pulumi.api.models.oms import (
 from sms_pulumi.api.models.oms import TaskGroup as LiveTaskGroup
 from sms_pulumi.resources._provider import (
     BaseProvider,
-    Field,
     changed_fields,
     create_once,
     is_unknown,
     oms_client,
-    plain,
     run_state_failures,
     say,
     validation_failures,
     warn,
+)
+from sms_pulumi.resources.inputs import (
+    CREATE_ONLY,
+    NOT_SENT,
+    REPLACES,
+    SERVER_DEFAULT,
+    Normalise,
+    SmsResource,
+    plain,
 )
 from sms_pulumi.resources.types import TASK_GROUP, module_and_name
 from sms_pulumi.resources.waiters import wait_until
@@ -94,12 +101,10 @@ _FAILED = {S.CREATE_FAILED, S.MIGRATE_FAILED}
 _PAUSED = {S.PAUSED, S.PAUSING}
 _GOING = {S.WAITING_DELETE, S.DELETING}
 
-#: Settings of the create body that OMS fills when absent (and cannot change later).
-_SETTINGS = (
-    "task_type", "description", "enable_metadata_migration", "enable_restore",
-    "enable_failed_object_recording", "enable_requester_pays", "object_overwrite_mode",
-    "dst_storage_policy", "consistency_check", "migrate_since",
-)
+
+def _settings() -> list[str]:
+    """Settings of the create body that OMS fills when absent (and cannot change later)."""
+    return [f.name for f in TaskGroupProvider.FIELDS if f.replace and f.server_default]
 
 #: Per nested object: the fields that are key material (not returned by OMS, changed in place
 #: without any call) and, among them, the secrets.
@@ -131,6 +136,12 @@ def public_part(node: Any, name: str) -> Any:
 
 def _public_of(name: str) -> Callable[[Any], Any]:
     return lambda node: public_part(node, name)
+
+
+#: A node is compared (to decide on a replacement) without its key material.
+PUBLIC_PART_OF_SRC = Normalise(_public_of("src_node"))
+PUBLIC_PART_OF_DST = Normalise(_public_of("dst_node"))
+PUBLIC_PART_OF_CDN = Normalise(_public_of("source_cdn"))
 
 
 def key_part(node: Any, name: str) -> Any:
@@ -168,16 +179,6 @@ def effective_run_state(wanted: str | None, status: TaskGroupStatus | None) -> s
 class TaskGroupProvider(BaseProvider):
     #: The `run_state` input as given (the `run_state` output is where the group is): read, which
     #: sees only the stored outputs, judges the live status against it.
-    OUTPUTS = ("desired_run_state",)
-    FIELDS: ClassVar[tuple[Field, ...]] = (
-        *(Field(n, replace=True, normalise=_public_of(n)) for n in _KEY_FIELDS),
-        *(Field(n, replace=True, server_default=True) for n in _SETTINGS),
-        Field("smn_config", replace=True),
-        Field("bandwidth_policy", normalise=_policy),
-        Field("run_state"),
-        Field("wait_timeout"),
-        Field("adopt_id", create_only=True),
-    )
 
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         failures = run_state_failures(news, RUN_STATES)
@@ -322,7 +323,7 @@ def _validated(model: type[M], data: Mapping[str, Any]) -> M:
 
 def _create_body(props: Mapping[str, Any]) -> dict[str, Any]:
     """The POST body from the inputs (None means: let OMS decide)."""
-    names = (*_KEY_FIELDS, *_SETTINGS, "smn_config", "bandwidth_policy")
+    names = (f.name for f in TaskGroupProvider.FIELDS if f.sent)
     return {k: plain(props[k]) for k in names if props.get(k) is not None}
 
 
@@ -515,7 +516,7 @@ def _outputs(props: Mapping[str, Any], live: LiveTaskGroup, *, stored: bool = Fa
     """
     wanted = props.get("desired_run_state") if stored else props.get("run_state")
     outs: dict[str, Any] = {}
-    for key in _SETTINGS:
+    for key in _settings():
         if props.get(key) is None:
             outs[key] = None  # not managed: OMS's default stays out of the comparison
             continue
@@ -632,51 +633,36 @@ def _secret_keys(node: Any, name: str) -> Any:
     return pulumi.Output.from_input(node).apply(wrap)
 
 
-class TaskGroup(Resource, **module_and_name(TASK_GROUP)):
+class TaskGroup(SmsResource, provider=TaskGroupProvider, **module_and_name(TASK_GROUP)):
     """An OMS task group moving a bucket (or prefixes, or listed objects) into OBS, run declaratively."""
 
-    src_node: pulumi.Output[dict[str, Any]]
-    dst_node: pulumi.Output[dict[str, Any]]
-    task_type: pulumi.Output[str]
-    description: pulumi.Output[str]
-    bandwidth_policy: pulumi.Output[list[dict[str, Any]]]
-    run_state: pulumi.Output[str]
-    enable_metadata_migration: pulumi.Output[bool]
-    enable_restore: pulumi.Output[bool]
-    enable_failed_object_recording: pulumi.Output[bool]
-    enable_requester_pays: pulumi.Output[bool]
-    object_overwrite_mode: pulumi.Output[str]
-    dst_storage_policy: pulumi.Output[str]
-    consistency_check: pulumi.Output[str]
-    migrate_since: pulumi.Output[int]
-    smn_config: pulumi.Output[dict[str, Any]]
-    source_cdn: pulumi.Output[dict[str, Any]]
-    wait_timeout: pulumi.Output[float]
-    adopt_id: pulumi.Output[str]
+    #: The `run_state` input as given (the `run_state` output is where the group is): read, which
+    #: sees only the stored outputs, judges the live status against it.
     desired_run_state: pulumi.Output[str]
 
     def __init__(
         self,
         resource_name: str,
         *,
-        src_node: pulumi.Input[SrcNodeArgs | dict[str, Any]],
-        dst_node: pulumi.Input[DstNodeArgs | dict[str, Any]],
-        task_type: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        bandwidth_policy: pulumi.Input[list[BandwidthWindowArgs] | list[dict[str, Any]]] | None = None,
-        run_state: pulumi.Input[str] | None = None,
-        enable_metadata_migration: pulumi.Input[bool] | None = None,
-        enable_restore: pulumi.Input[bool] | None = None,
-        enable_failed_object_recording: pulumi.Input[bool] | None = None,
-        enable_requester_pays: pulumi.Input[bool] | None = None,
-        object_overwrite_mode: pulumi.Input[str] | None = None,
-        dst_storage_policy: pulumi.Input[str] | None = None,
-        consistency_check: pulumi.Input[str] | None = None,
-        migrate_since: pulumi.Input[int] | None = None,
-        smn_config: pulumi.Input[dict[str, Any]] | None = None,
-        source_cdn: pulumi.Input[dict[str, Any]] | None = None,
-        wait_timeout: pulumi.Input[float] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
+        src_node: Annotated[pulumi.Input[SrcNodeArgs | dict[str, Any]], REPLACES, PUBLIC_PART_OF_SRC],
+        dst_node: Annotated[pulumi.Input[DstNodeArgs | dict[str, Any]], REPLACES, PUBLIC_PART_OF_DST],
+        task_type: Annotated[pulumi.Input[str] | None, REPLACES, SERVER_DEFAULT] = None,
+        description: Annotated[pulumi.Input[str] | None, REPLACES, SERVER_DEFAULT] = None,
+        bandwidth_policy: Annotated[pulumi.Input[list[BandwidthWindowArgs] | list[dict[str, Any]]] | None,
+                                    Normalise(_policy)] = None,
+        run_state: Annotated[pulumi.Input[str] | None, NOT_SENT] = None,
+        enable_metadata_migration: Annotated[pulumi.Input[bool] | None, REPLACES, SERVER_DEFAULT] = None,
+        enable_restore: Annotated[pulumi.Input[bool] | None, REPLACES, SERVER_DEFAULT] = None,
+        enable_failed_object_recording: Annotated[pulumi.Input[bool] | None, REPLACES, SERVER_DEFAULT] = None,
+        enable_requester_pays: Annotated[pulumi.Input[bool] | None, REPLACES, SERVER_DEFAULT] = None,
+        object_overwrite_mode: Annotated[pulumi.Input[str] | None, REPLACES, SERVER_DEFAULT] = None,
+        dst_storage_policy: Annotated[pulumi.Input[str] | None, REPLACES, SERVER_DEFAULT] = None,
+        consistency_check: Annotated[pulumi.Input[str] | None, REPLACES, SERVER_DEFAULT] = None,
+        migrate_since: Annotated[pulumi.Input[int] | None, REPLACES, SERVER_DEFAULT] = None,
+        smn_config: Annotated[pulumi.Input[dict[str, Any]] | None, REPLACES] = None,
+        source_cdn: Annotated[pulumi.Input[dict[str, Any]] | None, REPLACES, PUBLIC_PART_OF_CDN] = None,
+        wait_timeout: Annotated[pulumi.Input[float] | None, NOT_SENT] = None,
+        adopt_id: Annotated[pulumi.Input[str] | None, CREATE_ONLY, NOT_SENT] = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """
@@ -710,23 +696,13 @@ class TaskGroup(Resource, **module_and_name(TASK_GROUP)):
             (default: HW_WAIT_TIMEOUT or 1800).
         :param adopt_id: ID of an existing task group to bring under management instead of creating one.
         """
-        props: dict[str, Any] = {
-            "src_node": _secret_keys(src_node, "src_node"),
-            "dst_node": _secret_keys(dst_node, "dst_node"),
-            "task_type": task_type, "description": description, "bandwidth_policy": bandwidth_policy,
-            "run_state": run_state, "enable_metadata_migration": enable_metadata_migration,
-            "enable_restore": enable_restore,
-            "enable_failed_object_recording": enable_failed_object_recording,
-            "enable_requester_pays": enable_requester_pays, "object_overwrite_mode": object_overwrite_mode,
-            "dst_storage_policy": dst_storage_policy, "consistency_check": consistency_check,
-            "migrate_since": migrate_since, "smn_config": smn_config,
-            "source_cdn": _secret_keys(source_cdn, "source_cdn"),
-            "wait_timeout": wait_timeout, "adopt_id": adopt_id, "desired_run_state": None,
-        }
         # A node given as a whole Output is listed too (belt and braces: its keys are wrapped once known).
         opaque = [n for n, v in (("src_node", src_node), ("dst_node", dst_node), ("source_cdn", source_cdn))
                   if v is not None and not isinstance(v, Mapping)]
         if opaque:
-            secret_opts = pulumi.ResourceOptions(additional_secret_outputs=opaque)
-            opts = pulumi.ResourceOptions.merge(opts, secret_opts)
-        super().__init__(TaskGroupProvider(), resource_name, props, opts)
+            whole = pulumi.ResourceOptions(additional_secret_outputs=opaque)
+            opts = pulumi.ResourceOptions.merge(opts, whole)
+        src_node = _secret_keys(src_node, "src_node")
+        dst_node = _secret_keys(dst_node, "dst_node")
+        source_cdn = _secret_keys(source_cdn, "source_cdn")
+        self._declare(resource_name, locals(), opts)

@@ -12,33 +12,32 @@ as "unchanged"; a real value that differs is drift.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Annotated, Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import NotFoundError
 from sms_pulumi.api.models import templates as wire
 from sms_pulumi.api.models.templates import CreateTemplateRequest, TemplateSpec, UpdateTemplateRequest
 from sms_pulumi.resources._provider import (
     BaseProvider,
-    Field,
     create_once,
     empty_to_none,
     left_behind,
-    plain,
     project,
     sms_client,
     undo_on_failure,
     validation_failures,
 )
+from sms_pulumi.resources.inputs import CREATE_ONLY, NOT_SENT, SECRET, Normalise, SmsResource, plain
 from sms_pulumi.resources.types import TEMPLATE, module_and_name
 
-#: Every field of the template object, in the manual's order.
-_FIELDS = tuple(n for n in TemplateSpec.model_fields)
-#: Objects and lists: SMS answers `{}` / `[]` for an unset one, and adds fields of its own (IDs).
-_NESTED = {"vpc", "nics", "security_groups", "publicip", "disk"}
 _REQUIRED = {n for n, f in TemplateSpec.model_fields.items() if f.is_required()}
+
+
+#: An object or list SMS answers `{}` / `[]` for when unset: compared as unset.
+UNSET_IS_EMPTY = Normalise(empty_to_none)
 
 
 def _is_masked(value: str | None) -> bool:
@@ -46,11 +45,6 @@ def _is_masked(value: str | None) -> bool:
 
 
 class TemplateProvider(BaseProvider):
-    FIELDS: ClassVar[tuple[Field, ...]] = (
-        *(Field(n, normalise=empty_to_none) if n in _NESTED else Field(n) for n in _FIELDS),
-        Field("adopt_id", create_only=True),
-    )
-
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         return validation_failures(TemplateSpec, _spec(news))
 
@@ -102,7 +96,8 @@ class TemplateProvider(BaseProvider):
 
 
 def _spec(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: props[k] for k in _FIELDS if props.get(k) is not None}
+    sent = (f.name for f in TemplateProvider.FIELDS if f.sent)
+    return {name: props[name] for name in sent if props.get(name) is not None}
 
 
 def _outputs(props: Mapping[str, Any], live: wire.Template, template_id: str) -> dict[str, Any]:
@@ -112,7 +107,9 @@ def _outputs(props: Mapping[str, Any], live: wire.Template, template_id: str) ->
     what the plan says is compared.
     """
     outs: dict[str, Any] = {}
-    for name in _FIELDS:
+    # SMS answers `{}` / `[]` for an unset object or list and adds IDs: compare what was written.
+    nested = {f.name for f in TemplateProvider.FIELDS if f.normalise is empty_to_none}
+    for name in (f.name for f in TemplateProvider.FIELDS if f.sent):
         if name == "target_password":
             continue
         wanted = plain(props.get(name))
@@ -120,7 +117,7 @@ def _outputs(props: Mapping[str, Any], live: wire.Template, template_id: str) ->
             outs[name] = None
             continue
         value = live.is_general if name == "is_template" else _wire(getattr(live, name, None))
-        if name in _NESTED:
+        if name in nested:
             value = project(empty_to_none(value), wanted)
         outs[name] = value
     outs["target_password"] = _live_password(props, template_id)
@@ -145,26 +142,8 @@ def _live_password(props: Mapping[str, Any], template_id: str) -> str | None:
     return str(wanted) if not live or _is_masked(live) else live
 
 
-class Template(Resource, **module_and_name(TEMPLATE)):
+class Template(SmsResource, provider=TemplateProvider, **module_and_name(TEMPLATE)):
     """A VM template: flavor, network, disks and image of the target servers SMS creates."""
-
-    name: pulumi.Output[str]
-    is_template: pulumi.Output[bool]
-    region: pulumi.Output[str]
-    projectid: pulumi.Output[str]
-    target_server_name: pulumi.Output[str]
-    availability_zone: pulumi.Output[str]
-    volumetype: pulumi.Output[str]
-    flavor: pulumi.Output[str]
-    vpc: pulumi.Output[dict[str, Any]]
-    nics: pulumi.Output[list[dict[str, Any]]]
-    security_groups: pulumi.Output[list[dict[str, Any]]]
-    publicip: pulumi.Output[dict[str, Any]]
-    disk: pulumi.Output[list[dict[str, Any]]]
-    data_volume_type: pulumi.Output[str]
-    target_password: pulumi.Output[str]
-    image_id: pulumi.Output[str]
-    adopt_id: pulumi.Output[str]
 
     def __init__(
         self,
@@ -178,15 +157,16 @@ class Template(Resource, **module_and_name(TEMPLATE)):
         availability_zone: pulumi.Input[str] | None = None,
         volumetype: pulumi.Input[str] | None = None,
         flavor: pulumi.Input[str] | None = None,
-        vpc: pulumi.Input[dict[str, Any]] | None = None,
-        nics: pulumi.Input[list[dict[str, Any]]] | None = None,
-        security_groups: pulumi.Input[list[dict[str, Any]]] | None = None,
-        publicip: pulumi.Input[dict[str, Any]] | None = None,
-        disk: pulumi.Input[list[dict[str, Any]]] | None = None,
+        # Objects and lists: SMS answers {} / [] for an unset one (and adds IDs of its own).
+        vpc: Annotated[pulumi.Input[dict[str, Any]] | None, UNSET_IS_EMPTY] = None,
+        nics: Annotated[pulumi.Input[list[dict[str, Any]]] | None, UNSET_IS_EMPTY] = None,
+        security_groups: Annotated[pulumi.Input[list[dict[str, Any]]] | None, UNSET_IS_EMPTY] = None,
+        publicip: Annotated[pulumi.Input[dict[str, Any]] | None, UNSET_IS_EMPTY] = None,
+        disk: Annotated[pulumi.Input[list[dict[str, Any]]] | None, UNSET_IS_EMPTY] = None,
         data_volume_type: pulumi.Input[str] | None = None,
-        target_password: pulumi.Input[str] | None = None,
+        target_password: Annotated[pulumi.Input[str] | None, SECRET] = None,
         image_id: pulumi.Input[str] | None = None,
-        adopt_id: pulumi.Input[str] | None = None,
+        adopt_id: Annotated[pulumi.Input[str] | None, CREATE_ONLY, NOT_SENT] = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """
@@ -208,16 +188,4 @@ class Template(Resource, **module_and_name(TEMPLATE)):
         :param image_id: Image version for the new target server.
         :param adopt_id: ID of an existing template to bring under management instead of creating one.
         """
-        props = {
-            "name": name, "is_template": is_template, "region": region, "projectid": projectid,
-            "target_server_name": target_server_name, "availability_zone": availability_zone,
-            "volumetype": volumetype, "flavor": flavor, "vpc": vpc, "nics": nics,
-            "security_groups": security_groups, "publicip": publicip, "disk": disk,
-            "data_volume_type": data_volume_type,
-            "target_password": pulumi.Output.secret(target_password) if target_password is not None else None,
-            "image_id": image_id, "adopt_id": adopt_id,
-        }
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["target_password"])
-        )
-        super().__init__(TemplateProvider(), resource_name, props, opts)
+        self._declare(resource_name, locals(), opts)

@@ -44,20 +44,18 @@ from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Annotated, Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import ApiError, ThrottledError
 from sms_pulumi.api.models.tasks import TaskAction, TaskDetail, TaskSummary
 from sms_pulumi.resources import task_index
 from sms_pulumi.resources._provider import (
     BaseProvider,
-    Field,
     changed_fields,
     is_unknown,
-    plain,
     run_state_failures,
     say,
     settings,
@@ -65,6 +63,7 @@ from sms_pulumi.resources._provider import (
     warn,
 )
 from sms_pulumi.resources.failures import report_failures
+from sms_pulumi.resources.inputs import CREATE_ONLY, Normalise, SmsResource, plain
 from sms_pulumi.resources.pacing import DEFAULT_RATE, Pace, shared_pace
 from sms_pulumi.resources.task_lifecycle import (
     ACTIONS,
@@ -315,6 +314,14 @@ def _members(tasks: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in (plain(tasks) or {}).items()}
 
 
+#: Something per server of the wave, keyed by the names its tasks have in messages.
+ByServer = pulumi.Input[Mapping[str, pulumi.Input[str]]]
+
+
+def _or_empty(value: Any) -> Any:
+    return plain(value) or {}
+
+
 def _wishes(props: Mapping[str, Any]) -> dict[str, str]:
     """Where each task should be: the wave's run state, or the one `run_states` names for it."""
     wave = str(props.get("run_state") or "not_managed")
@@ -327,21 +334,6 @@ def _positive_int(value: Any) -> bool:
 
 
 class WaveProvider(BaseProvider):
-    OUTPUTS = ("members", "failures")
-    FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("name"),
-        Field("run_state"),
-        Field("tasks", normalise=_members),
-        #: Servers whose run state differs from the wave's: {key: run_state}.
-        Field("run_states", normalise=lambda v: plain(v) or {}),
-        #: What the plan says about each server (source, target, template): for reviews, never compared.
-        Field("servers", create_only=True),
-        Field("wait_timeout"),
-        Field("max_parallel"),
-        Field("actions_per_second"),
-        Field("retry"),
-    )
-
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         failures = run_state_failures(news, RUN_STATES)
         if news.get("run_state") is None:
@@ -469,12 +461,9 @@ def _outputs(props: Mapping[str, Any], members: list[Member]) -> dict[str, Any]:
     return outs
 
 
-class Wave(Resource, **module_and_name(WAVE)):
+class Wave(SmsResource, provider=WaveProvider, **module_and_name(WAVE)):
     """The run state of a set of migration tasks, carried out for all of them at once."""
 
-    name: pulumi.Output[str]
-    run_state: pulumi.Output[str]
-    tasks: pulumi.Output[dict[str, str]]
     members: pulumi.Output[dict[str, Any]]
     failures: pulumi.Output[dict[str, str]]
 
@@ -482,15 +471,16 @@ class Wave(Resource, **module_and_name(WAVE)):
         self,
         resource_name: str,
         *,
-        tasks: pulumi.Input[Mapping[str, pulumi.Input[str]]],
-        run_state: pulumi.Input[str],
         name: pulumi.Input[str] | None = None,
-        servers: pulumi.Input[Mapping[str, Any]] | None = None,
+        run_state: pulumi.Input[str],
+        tasks: Annotated[ByServer, Normalise(_members)],
+        run_states: Annotated[ByServer | None, Normalise(_or_empty)] = None,
+        # What a review says about each server (source, target, template): never compared.
+        servers: Annotated[pulumi.Input[Mapping[str, Any]] | None, CREATE_ONLY] = None,
         wait_timeout: pulumi.Input[float] | None = None,
         max_parallel: pulumi.Input[int] | None = None,
         actions_per_second: pulumi.Input[float] | None = None,
         retry: pulumi.Input[str | int] | None = None,
-        run_states: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """
@@ -508,11 +498,6 @@ class Wave(Resource, **module_and_name(WAVE)):
         :param retry: Change it (any value) to restart tasks that failed again with the same error
             after a restart; without a change they are left alone.
         """
-        props: dict[str, Any] = {
-            "name": name if name is not None else resource_name, "run_state": run_state, "tasks": tasks,
-            "servers": servers, "wait_timeout": wait_timeout, "max_parallel": max_parallel,
-            "actions_per_second": actions_per_second, "retry": retry, "run_states": run_states,
-            "members": None, "failures": None,
-        }
-        super().__init__(WaveProvider(), resource_name, props, opts)
+        name = resource_name if name is None else name
+        self._declare(resource_name, locals(), opts)
         report_failures(f"wave {name if isinstance(name, str) else resource_name}", self.failures)

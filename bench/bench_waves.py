@@ -5,9 +5,11 @@ and `destroy` grow with N, each as a ratio to N = 1 measured in the same run.
     .venv/bin/python bench/bench_waves.py --code f6c777f        # the same against an older commit
     .venv/bin/python bench/bench_stack.py --realistic ...       # the same, from the stack benchmark
 
-The emulator's clock runs at `--clock-speed` (default 20): creating a target server (60 simulated
-seconds) takes 3 s, replicating a synthetic source about 20 s, as a slow SMS would, scaled down. Per N,
-on a fresh emulator and a fresh stack of one shared Template and N Tasks (targets created from the
+The emulator's clock runs at `--clock-speed` (default 12, as issue 13 measured): creating a target
+server (60 simulated seconds) takes 5 s, replicating a synthetic source about half a minute, as SMS
+would, scaled down. Per N,
+on a fresh emulator holding N sources alike but for their names (so that N = 1 and N = 100 replicate
+the same data) and a fresh stack of one shared Template and N Tasks (targets created from the
 template, `syncing: true`), no bandwidth windows:
 
     up (running)    `pulumi up` that creates the wave and starts it (until every target exists)
@@ -77,6 +79,8 @@ class Figure:
     command: str
     wall: float
     requests: dict[str, int] = field(default_factory=dict)
+    #: Seconds the emulator spent answering, per route.
+    busy: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -114,7 +118,29 @@ def run(ws: Any, server: Any, n: int, label: str, *args: str) -> Figure:
     server.admin.clear_requests()
     started = time.monotonic()
     ws.run(*args, *ws.stack_args, "--non-interactive")
-    return Figure(n, label, time.monotonic() - started, api_requests(server))
+    wall = time.monotonic() - started
+    busy: dict[str, float] = {}
+    for entry in server.admin.requests(with_list=True)["requests"]:
+        if not entry["path"].startswith("/_emulator"):
+            key = f"{entry['method']} {entry['route'] or entry['path']}"
+            busy[key] = busy.get(key, 0.0) + entry["duration_ms"] / 1000
+    return Figure(n, label, wall, api_requests(server), busy)
+
+
+def identical_sources(n: int, path: Path) -> Path:
+    """N sources alike but for their names and IPs (one replication time for all, as N = 1 has)."""
+    import yaml
+
+    from sms_pulumi.emulator.seed import synthetic_sources
+
+    [template] = synthetic_sources(1)
+    bodies = []
+    for i in range(n):
+        name, ip = f"syn-{i:04d}", f"10.100.{i // 256}.{i % 256}"
+        body = json.loads(json.dumps(template).replace("syn-0000", name).replace(template["ip"], ip))
+        bodies.append(body)
+    path.write_text(yaml.safe_dump({"sources": bodies}))
+    return path
 
 
 def measure(n: int, args: argparse.Namespace, python: str, waves: bool, root: Path) -> list[Figure]:
@@ -125,7 +151,8 @@ def measure(n: int, args: argparse.Namespace, python: str, waves: bool, root: Pa
     quiet_uvicorn()
     ak, sk, project_id = "BENCH" + secrets.token_hex(8).upper(), secrets.token_hex(20), secrets.token_hex(16)
     figures = []
-    emulator = EmulatorServer(credentials=[(ak, sk)], clock_speed=args.clock_speed, seed=f"synthetic:{n}")
+    seed = identical_sources(n, root / f"sources-{n}.yaml")
+    emulator = EmulatorServer(credentials=[(ak, sk)], clock_speed=args.clock_speed, seed=str(seed))
     with emulator as server:
         sources = [{"id": s["id"], "name": s["name"], "os_type": s["os_type"]}
                    for s in server.admin.objects()["sources"]]
@@ -172,6 +199,12 @@ def report(figures: list[Figure], label: str, args: argparse.Namespace) -> str:
         ratios = " ".join(f"{f.wall / base[command].wall:.2f}" for f in row)
         lines.append(f"{command:<18}{cells}   {ratios}")
     lines.append("")
+    largest = [f for f in figures if f.n == sizes[-1]]
+    for f in largest:
+        top = sorted(f.busy.items(), key=lambda kv: -kv[1])[:4]
+        lines.append(f"N={f.n} {f.command:<18} emulator busy {sum(f.busy.values()):.1f}s: "
+                     + ", ".join(f"{k} {v:.1f}s ({f.requests.get(k, 0)})" for k, v in top))
+    lines.append("")
     for command in ("refresh", "preview"):
         for f in (f for f in figures if f.command == command):
             lists = f.requests.get("GET /v3/tasks", 0)
@@ -185,7 +218,7 @@ def report(figures: list[Figure], label: str, args: argparse.Namespace) -> str:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1,24,100", help="comma-separated N (default 1,24,100)")
-    parser.add_argument("--clock-speed", type=float, default=20.0, help="emulator clock (default x20)")
+    parser.add_argument("--clock-speed", type=float, default=12.0, help="emulator clock (default x12)")
     parser.add_argument("--poll-interval", type=float, default=1.0, help="HW_POLL_INTERVAL, seconds")
     parser.add_argument("--timeout", type=float, default=3600, help="HW_WAIT_TIMEOUT, seconds")
     parser.add_argument("--code", default=None, help="a commit to measure instead of the working tree")

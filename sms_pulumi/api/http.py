@@ -30,7 +30,7 @@ from sms_pulumi.api import signing
 from sms_pulumi.api.auth import AkSkAuth, TokenAuth
 from sms_pulumi.api.credentials import ProviderSettings, Timeouts
 from sms_pulumi.api.errors import ApiError, ConfigurationError, TransportError, error_from_response
-from sms_pulumi.api.models.common import RequestModel
+from sms_pulumi.api.models.common import RequestModel, describe_problems
 from sms_pulumi.api.pagination import Page, iterate_pages
 from sms_pulumi.api.redaction import redact
 from sms_pulumi.api.retry import RetryPolicy, run_with_retries
@@ -308,11 +308,8 @@ def parse_model(model: type[M], body: Any, *, method: str, path: str, service: s
     try:
         return model.model_validate({} if body is None else body)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '<body>'}: {err['msg']}" for err in exc.errors()[:5]
-        )
         raise ApiError(
-            f"unexpected {model.__name__} response ({problems})",
+            f"unexpected {model.__name__} response ({describe_problems(exc, limit=5)})",
             method=method.upper(),
             path=path,
             service=service,

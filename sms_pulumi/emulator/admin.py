@@ -25,6 +25,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from sms_pulumi.api.models.common import all_secret_fields
 from sms_pulumi.emulator.errors import EmulatorError
 from sms_pulumi.emulator.faults import FaultRule
 from sms_pulumi.emulator.oms import taskgroups
@@ -37,8 +38,8 @@ from sms_pulumi.emulator.state import emulator
 
 router = APIRouter(prefix="/_emulator")
 
-_SECRET_KEYS = {"target_password", "ak", "sk", "src_ak", "src_sk", "dst_ak", "dst_sk", "passphrase",
-                "authentication_key", "connection_string", "json_auth_file"}
+#: Every secret of the wire models: never shown by the admin API.
+_SECRET_KEYS = all_secret_fields()
 
 
 class _Admin(BaseModel):

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sms_pulumi.api import codes
+from sms_pulumi.api.models.common import field_path
 from sms_pulumi.emulator import admin
 from sms_pulumi.emulator.errors import APIG_NOT_FOUND, EmulatorError, error
 from sms_pulumi.emulator.http import is_oms
@@ -29,7 +30,7 @@ def build_fastapi(emu: Emulator) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
-        detail = f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg', 'invalid')}"
+        detail = f"{field_path(first.get('loc', ())) or '(request)'}: {first.get('msg', 'invalid')}"
         err = error(codes.OMS_INVALID_PARAMETERS if is_oms(request.url.path) else "SMS.9001", detail)
         return JSONResponse(err.body(), status_code=err.status)
 

@@ -26,7 +26,13 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sms_pulumi.api import codes
-from sms_pulumi.api.models.common import BatchDeleteRequest, QueryModel, RequestModel, server_default_of
+from sms_pulumi.api.models.common import (
+    BatchDeleteRequest,
+    QueryModel,
+    RequestModel,
+    describe_problems,
+    server_default_of,
+)
 from sms_pulumi.emulator.errors import EmulatorError, error
 from sms_pulumi.emulator.state import emulator
 from sms_pulumi.emulator.store import Tx
@@ -83,8 +89,7 @@ def validation_error(exc: ValidationError, service: str) -> EmulatorError:
     errors = exc.errors(include_url=False, include_input=False)
     first: ErrorDetails = errors[0] if errors else {"type": "value_error", "loc": (), "msg": "invalid",
                                                      "input": None}
-    where = ".".join(str(p) for p in first.get("loc", ()))
-    detail = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+    detail = describe_problems(exc, limit=1) or "invalid"
     code = codes.OMS_INVALID_PARAMETERS if service == "oms" else _sms_code(first)
     return error(code, detail)
 

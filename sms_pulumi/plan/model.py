@@ -52,14 +52,23 @@ from pydantic import (
     model_validator,
 )
 
-from sms_pulumi.api.models.common import MigrationType, field_path
+from sms_pulumi.api.models.common import (
+    MigrationType,
+    field_path,
+    nested_secret_fields,
+    problems_of,
+    secret_fields,
+)
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest
 from sms_pulumi.api.models.oms import CreateTaskGroupRequest
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest
 from sms_pulumi.api.models.templates import TemplateSpec
+from sms_pulumi.resources.task_group import RUN_STATES as GROUP_RUN_STATES
 from sms_pulumi.resources.task_lifecycle import RUN_STATES
 
-GROUP_RUN_STATES = ("running", "paused", "not_managed")
+#: What an OMS source or destination must not carry in a plan: its secrets come from Pulumi config.
+_NODE_SECRETS = nested_secret_fields(CreateTaskGroupRequest)["src_node"] | nested_secret_fields(
+    CreateTaskGroupRequest)["dst_node"]
 #: Resource names are made from these (the wave's Pulumi resource; a server's, from its label).
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$"
 
@@ -116,8 +125,8 @@ class TemplatePlan(BaseModel):
     @model_validator(mode="after")
     def _own_fields(self) -> Self:
         fields = dict(self.model_extra or {})
-        if "target_password" in fields:
-            raise ValueError("target_password: put no password in a plan; use target_password_config")
+        for secret in sorted(secret_fields(TemplateSpec) & set(fields)):
+            raise ValueError(f"{secret}: put no password in a plan; use target_password_config")
         for reserved in ("name", "region", "projectid"):
             if reserved in fields:
                 raise ValueError(f"{reserved}: set by the plan (the template's key, the plan's region)")
@@ -204,9 +213,8 @@ class NodePlan(BaseModel):
 
     @model_validator(mode="after")
     def _no_keys(self) -> Self:
-        for key in ("ak", "sk", "connection_string", "json_auth_file"):
-            if key in (self.model_extra or {}):
-                raise ValueError(f"{key}: put no key in a plan; use ak_config / sk_config")
+        for key in sorted(_NODE_SECRETS & set(self.model_extra or {})):
+            raise ValueError(f"{key}: put no key in a plan; use ak_config / sk_config")
         return self
 
     def api_fields(self) -> dict[str, Any]:
@@ -281,13 +289,9 @@ def _wire(model: type[BaseModel], data: Mapping[str, Any], at: Path_,
     try:
         model.model_validate(data)
     except ValidationError as exc:
-        out = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            if loc and rename and loc[0] in rename:
-                loc = (rename[str(loc[0])], *loc[1:])
-            out.append(Problem((*at, *loc), error["msg"].removeprefix("Value error, ")))
-        return out
+        renamed = rename or {}
+        return [Problem((*at, *((renamed.get(str(loc[0]), loc[0]), *loc[1:]) if loc else ())), msg)
+                for loc, msg in problems_of(exc)]
     return []
 
 
@@ -428,10 +432,7 @@ def load_plan(path: str | Path) -> Plan:
     try:
         plan = Plan.model_validate(data or {})
     except ValidationError as exc:
-        for error in exc.errors():
-            # Drop pydantic's internal steps (validator names) from the location.
-            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            problems.append(Problem(loc, error["msg"].removeprefix("Value error, ")))
+        problems += [Problem(loc, msg) for loc, msg in problems_of(exc)]
     if isinstance(data, Mapping):
         problems += wire_problems(data)
     if plan is not None:

@@ -29,8 +29,9 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from sms_pulumi.api.credentials import CONFIG_KEYS, CONFIG_NAMESPACE, ProviderSettings
-from sms_pulumi.api.models.common import field_path
+from sms_pulumi.api.models.common import field_path, problems_of
 from sms_pulumi.api.sms import SmsClient
+from sms_pulumi.resources.errors import InputError, ProviderError
 from sms_pulumi.resources.inputs import Field, plain
 
 if TYPE_CHECKING:
@@ -115,8 +116,18 @@ def oms_client() -> OmsClient:
         return _oms
 
 
+#: What else a process keeps of what the clients read (e.g. task lists): forgotten with them.
+_caches: list[Callable[[], None]] = []
+
+
+def forget_with_clients(forget: Callable[[], None]) -> None:
+    """Have `reset_clients` call `forget` too."""
+    _caches.append(forget)
+
+
 def reset_clients() -> None:
-    """Forget the cached settings and clients: the next call reads the configuration again.
+    """Forget the cached settings and clients, and what was read with them: the next call reads the
+    configuration again.
 
     A provider process reads its settings once; tests (and anything else that changes HW_*
     variables in one process) call this in between.
@@ -124,6 +135,8 @@ def reset_clients() -> None:
     global _stack_config, _settings, _sms, _oms
     with _lock:
         _stack_config, _settings, _sms, _oms = None, None, None, None
+    for forget in _caches:
+        forget()
 
 
 # -- the engine going away ------------------------------------------------------------------------
@@ -183,14 +196,8 @@ def validation_failures(model: type[pydantic.BaseModel], values: Mapping[str, An
     try:
         model.model_validate(plain(known))
     except pydantic.ValidationError as exc:
-        failures = []
-        for error in exc.errors():
-            loc = error["loc"]
-            if loc and loc[0] in unknown:
-                continue
-            path = field_path(loc) if loc else "(body)"
-            failures.append(CheckFailure(prefix + path, error["msg"]))
-        return failures
+        return [CheckFailure(prefix + (field_path(loc) or "(body)"), message)
+                for loc, message in problems_of(exc) if not (loc and loc[0] in unknown)]
     return []
 
 
@@ -295,13 +302,13 @@ def create_once(what: str, post: Callable[[], Any], find: Callable[[], list[Any]
             if len(found) == 1:
                 return str(found[0].id)
             if found:
-                raise RuntimeError(
+                raise ProviderError(
                     f"{what}: the create's answer was lost and {len(found)} objects match"
                 ) from exc
             time.sleep(min(2.0**attempt, 10.0))
             continue
         if not getattr(created, "id", None):
-            raise RuntimeError(f"{what}: SMS answered the create without an id")
+            raise ProviderError(f"{what}: SMS answered the create without an id")
         return str(created.id)
     raise AssertionError("unreachable")
 
@@ -325,9 +332,9 @@ def left_behind(what: str, wanted: Mapping[str, Any], found: list[Mapping[str, A
         say(f"{what}: found {ids[0]} with the plan's name and settings, left by an interrupted run; "
                  "using it")
         return ids[0]
-    raise ValueError(
-        f"name: {what} already exists ({', '.join(ids)}) with other settings: give yours another name, "
-        "or bring the existing one under management with adopt_id"
+    raise InputError(
+        f"{what} already exists ({', '.join(ids)}) with other settings: give yours another name, "
+        "or bring the existing one under management with adopt_id", field="name"
     )
 
 

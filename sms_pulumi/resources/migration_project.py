@@ -25,6 +25,7 @@ from sms_pulumi.resources._provider import (
     undo_on_failure,
     validation_failures,
 )
+from sms_pulumi.resources.errors import InputError, StateError
 from sms_pulumi.resources.inputs import CREATE_ONLY, NOT_SENT, SERVER_DEFAULT, SmsResource, plain
 from sms_pulumi.resources.types import MIGRATION_PROJECT, module_and_name
 
@@ -55,7 +56,8 @@ class MigrationProjectProvider(BaseProvider):
             try:
                 live = client.show_migproject(project_id)
             except NotFoundError:
-                raise ValueError(f"adopt_id: there is no migration project {project_id!r} to adopt") from None
+                raise InputError(f"there is no migration project {project_id!r} to adopt",
+                                 field="adopt_id") from None
             return CreateResult(project_id, _apply(project_id, props, live))
         new_id = create_once(
             f"migration project {request.name!r}",
@@ -86,10 +88,11 @@ class MigrationProjectProvider(BaseProvider):
         except NotFoundError:
             return
         if live.isdefault:
-            raise ValueError(
+            raise StateError(
                 f"migration project {live.name!r} ({id_}) is the default project, which SMS does not "
                 "delete (SMS.7303): make another project the default first (isdefault=True on it), or "
-                "remove this resource from the stack with `pulumi state delete` to keep the project"
+                "remove this resource from the stack with `pulumi state delete` to keep the project",
+                code="SMS.7303",
             )
         try:
             client.delete_migproject(id_)
@@ -110,10 +113,10 @@ def _apply(project_id: str, props: Mapping[str, Any], live: MigProject) -> dict[
 def _check_isdefault(props: Mapping[str, Any], live: MigProject) -> None:
     """isdefault=False cannot be carried out on the default project: SMS has no call to unset it."""
     if props.get("isdefault") is False and live.isdefault:
-        raise ValueError(
-            f"isdefault: migration project {live.name!r} stays the default until another project is "
+        raise StateError(
+            f"migration project {live.name!r} stays the default until another project is "
             "made the default (SMS has no call to unset it); set isdefault=True on the project that "
-            "should replace it, and leave isdefault unset here"
+            "should replace it, and leave isdefault unset here", field="isdefault"
         )
 
 

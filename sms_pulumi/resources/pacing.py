@@ -13,7 +13,7 @@ import threading
 import time
 
 #: Actions per second a wave starts with, unless its `actions_per_second` says otherwise.
-DEFAULT_RATE = 10.0
+DEFAULT_RATE = 50.0
 MIN_RATE = 0.1
 
 

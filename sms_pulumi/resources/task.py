@@ -54,6 +54,7 @@ from sms_pulumi.resources._provider import (
     sms_client,
     validation_failures,
 )
+from sms_pulumi.resources.errors import GoneError, InputError
 from sms_pulumi.resources.inputs import CREATE_ONLY, FROM_SETTINGS, NOT_SENT, REPLACES, SmsResource, plain
 from sms_pulumi.resources.task_lifecycle import ACTIVE, STATE_REFUSALS
 from sms_pulumi.resources.types import TASK, module_and_name
@@ -124,14 +125,16 @@ class TaskProvider(BaseProvider):
         else:
             request = CreateTaskRequest.model_validate(_create_body(props, fill=True))
             source_id = request.source_server.id
-            on_source = client.find_tasks_by_source(source_id)
+            # What an interrupted earlier run left: one list for all the creates of this process.
+            on_source = [t for t in task_index.before_this_run().values()
+                         if t.source_server and t.source_server.id == source_id]
             ours = [t for t in on_source if t.name == request.name and t.state != TaskState.DELETING]
             others = [t for t in on_source if t.name != request.name and t.state != TaskState.DELETING]
             if others:
-                raise ValueError(
-                    f"source_server_id: source {source_id} already has task {others[0].name!r} "
+                raise InputError(
+                    f"source {source_id} already has task {others[0].name!r} "
                     f"({others[0].id}); SMS migrates a server with one task at a time: delete it, or "
-                    "adopt it with adopt_id"
+                    "adopt it with adopt_id", field="source_server_id"
                 )
             if ours and ours[0].id:
                 # An earlier `pulumi up` created it and then failed (a wait, a lost answer): Pulumi
@@ -169,7 +172,7 @@ class TaskProvider(BaseProvider):
                 task_index.forget()
                 live = client.show_task(id_)
         except NotFoundError:
-            raise ValueError(
+            raise GoneError(
                 f"task {news.get('name')!r} ({id_}) was deleted outside Pulumi: run `pulumi refresh` (it "
                 "drops the task from the state), then `pulumi up` creates it again"
             ) from None
@@ -216,12 +219,12 @@ def _adopt(task_id: str, props: Mapping[str, Any]) -> None:
     try:
         live = client.show_task(task_id)
     except NotFoundError:
-        raise ValueError(f"adopt_id: there is no task {task_id!r} to adopt") from None
+        raise InputError(f"there is no task {task_id!r} to adopt", field="adopt_id") from None
     source = live.source_server.id if live.source_server else None
     if source and props.get("source_server_id") and source != props["source_server_id"]:
-        raise ValueError(
-            f"adopt_id: task {live.name!r} ({task_id}) migrates source {source}, not "
-            f"source_server_id {props['source_server_id']}"
+        raise InputError(
+            f"task {live.name!r} ({task_id}) migrates source {source}, not "
+            f"source_server_id {props['source_server_id']}", field="adopt_id"
         )
     _put(task_id, props, live)
 
@@ -242,7 +245,7 @@ def _create_body(props: Mapping[str, Any], *, fill: bool) -> dict[str, Any]:
         if current.project_id:
             body.setdefault("project_id", current.project_id)
         elif "project_id" not in body:
-            raise ValueError(f"project_id: {_NO_PROJECT_ID}")
+            raise InputError(_NO_PROJECT_ID, field="project_id")
         if isinstance(body["target_server"], dict):
             body["target_server"].setdefault("vm_id", "")
             if not body["target_server"].get("disks"):
@@ -255,9 +258,9 @@ def _recommended_layout(source_id: str) -> dict[str, Any]:
     source = sms_client().show_source(source_id)
     init = source.init_target_server
     if init is None or not init.disks:
-        raise ValueError(
-            f"target_server.disks: source {source_id} reports no recommended target layout "
-            "(init_target_server); give the disks explicitly"
+        raise InputError(
+            f"source {source_id} reports no recommended target layout "
+            "(init_target_server); give the disks explicitly", field="target_server.disks"
         )
     disks = []
     for disk in init.disks:

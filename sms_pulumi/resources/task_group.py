@@ -61,7 +61,7 @@ import pydantic
 from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import OMS_TASK_GROUP_BUSY, ApiError, NotFoundError
-from sms_pulumi.api.models.common import field_path
+from sms_pulumi.api.models.common import describe_problems, nested_secret_fields
 from sms_pulumi.api.models.oms import (
     CreateTaskGroupRequest,
     RetryTaskGroupRequest,
@@ -81,6 +81,7 @@ from sms_pulumi.resources._provider import (
     validation_failures,
     warn,
 )
+from sms_pulumi.resources.errors import InputError, ProviderError, StateError
 from sms_pulumi.resources.inputs import (
     CREATE_ONLY,
     NOT_SENT,
@@ -93,31 +94,23 @@ from sms_pulumi.resources.inputs import (
 from sms_pulumi.resources.types import TASK_GROUP, module_and_name
 from sms_pulumi.resources.waiters import wait_until
 
-RUN_STATES = ("not_managed", "running", "paused")
+RUN_STATES = ("running", "paused", "not_managed")
 
-S = TaskGroupStatus
-_ACTIVE = {S.WAITING, S.EXECUTING, S.MONITORING}
-_FAILED = {S.CREATE_FAILED, S.MIGRATE_FAILED}
-_PAUSED = {S.PAUSED, S.PAUSING}
-_GOING = {S.WAITING_DELETE, S.DELETING}
+_ACTIVE = {TaskGroupStatus.WAITING, TaskGroupStatus.EXECUTING, TaskGroupStatus.MONITORING}
+_FAILED = {TaskGroupStatus.CREATE_FAILED, TaskGroupStatus.MIGRATE_FAILED}
+_PAUSED = {TaskGroupStatus.PAUSED, TaskGroupStatus.PAUSING}
+_GOING = {TaskGroupStatus.WAITING_DELETE, TaskGroupStatus.DELETING}
 
 
 def _settings() -> list[str]:
     """Settings of the create body that OMS fills when absent (and cannot change later)."""
     return [f.name for f in TaskGroupProvider.FIELDS if f.replace and f.server_default]
 
-#: Per nested object: the fields that are key material (not returned by OMS, changed in place
-#: without any call) and, among them, the secrets.
-_KEY_FIELDS: dict[str, tuple[str, ...]] = {
-    "src_node": ("ak", "sk", "connection_string", "json_auth_file", "crypto_type", "kms_key_id"),
-    "dst_node": ("ak", "sk", "crypto_type", "kms_key_id"),
-    "source_cdn": ("authentication_key", "crypto_type", "kms_key_id"),
-}
-SECRET_FIELDS: dict[str, tuple[str, ...]] = {
-    "src_node": ("ak", "sk", "connection_string", "json_auth_file"),
-    "dst_node": ("ak", "sk"),
-    "source_cdn": ("authentication_key",),
-}
+#: Per nested object of the create body: its secrets (the wire model's `repr=False` fields).
+SECRET_FIELDS = nested_secret_fields(CreateTaskGroupRequest)
+#: Key material: the secrets and how they are protected. OMS does not return it, and a change of it
+#: changes nothing in OMS (it takes the keys again at the next resume or retry).
+_KEY_FIELDS = {node: secrets | {"crypto_type", "kms_key_id"} for node, secrets in SECRET_FIELDS.items()}
 
 
 # -- normalisation --------------------------------------------------------------------------------
@@ -164,7 +157,7 @@ def effective_run_state(wanted: str | None, status: TaskGroupStatus | None) -> s
     """Where the group is, in the words of `run_state`, judged against where it should be."""
     if wanted in (None, "not_managed"):
         return wanted
-    if status == S.COMPLETED:
+    if status == TaskGroupStatus.COMPLETED:
         return wanted  # nothing left to copy: the natural end of either wish
     if status in _FAILED:
         return "paused" if wanted == "paused" else "failed"
@@ -211,13 +204,13 @@ class TaskGroupProvider(BaseProvider):
         if group_id:
             live = client.show_task_group(group_id)  # fails clearly when the ID does not exist
             if _status(live) in _GOING:
-                raise ValueError(f"adopt_id: task group {group_id} is being deleted")
+                raise StateError(f"task group {group_id} is being deleted", field="adopt_id")
         else:
             request = _validated(CreateTaskGroupRequest, _create_body(props))
             what = f"task group {_label(request)}"
             found = _find_same(request)
             if len(found) > 1:
-                raise ValueError(
+                raise InputError(
                     f"{what}: {len(found)} task groups with this description and these buckets exist "
                     f"({', '.join(str(g.group_id) for g in found)}); adopt one with adopt_id, delete the "
                     "others, or give this group a distinct description"
@@ -244,8 +237,9 @@ class TaskGroupProvider(BaseProvider):
             live = _converge(group_id, props, fresh)
         except Exception as exc:
             again = "adopts it again" if props.get("adopt_id") else "finds it by its description and buckets"
-            raise RuntimeError(
-                f"task group {group_id}: {exc} (the group exists; the next `pulumi up` {again})"
+            raise ProviderError(
+                f"task group {group_id}: {exc} (the group exists; the next `pulumi up` {again})",
+                code=getattr(exc, "error_code", None) or getattr(exc, "code", None),
             ) from exc
         return CreateResult(group_id, _outputs(props, live))
 
@@ -274,8 +268,8 @@ class TaskGroupProvider(BaseProvider):
                 say(f"task group {id_}: stopping the migration before deleting it")
                 live = _stop(id_)
                 status = _status(live)
-            if status in _ACTIVE | {S.PAUSING}:
-                _wait(id_, lambda s: s not in _ACTIVE | {S.PAUSING}, "to stop", timeout)
+            if status in _ACTIVE | {TaskGroupStatus.PAUSING}:
+                _wait(id_, lambda s: s not in _ACTIVE | {TaskGroupStatus.PAUSING}, "to stop", timeout)
             if status not in _GOING:
                 _delete_when_accepted(id_, timeout)
             wait_until(
@@ -317,8 +311,7 @@ def _validated(model: type[M], data: Mapping[str, Any]) -> M:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        problems = "; ".join(f"{field_path(e['loc']) or '(body)'}: {e['msg']}" for e in exc.errors())
-        raise ValueError(f"invalid {model.__name__}: {problems}") from None
+        raise InputError(f"invalid {model.__name__}: {describe_problems(exc)}") from None
 
 
 def _create_body(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -476,10 +469,10 @@ def _converge(group_id: str, props: Mapping[str, Any], live: LiveTaskGroup | Non
         return live
     status = _status(live)
     if wanted == "running":
-        if status == S.PAUSING:
-            live = _wait(group_id, lambda s: s != S.PAUSING, "to finish pausing", timeout)
+        if status == TaskGroupStatus.PAUSING:
+            live = _wait(group_id, lambda s: s != TaskGroupStatus.PAUSING, "to finish pausing", timeout)
             status = _status(live)
-        if status == S.PAUSED:
+        if status == TaskGroupStatus.PAUSED:
             say(f"task group {group_id}: resuming ({_describe(live)})")
             client.start_task_group(group_id, _validated(StartTaskGroupRequest, _keys(props)))
             live = _wait(group_id, lambda s: s not in _PAUSED, "to resume", timeout, fail_on_failure=True)
@@ -497,8 +490,9 @@ def _converge(group_id: str, props: Mapping[str, Any], live: LiveTaskGroup | Non
             say(f"task group {group_id}: pausing ({_describe(live)})")
             live = _stop(group_id)
             status = _status(live)
-        if status in _ACTIVE | {S.PAUSING}:
-            live = _wait(group_id, lambda s: s not in _ACTIVE | {S.PAUSING}, "to pause", timeout)
+        if status in _ACTIVE | {TaskGroupStatus.PAUSING}:
+            moving = _ACTIVE | {TaskGroupStatus.PAUSING}
+            live = _wait(group_id, lambda s: s not in moving, "to pause", timeout)
     return live
 
 

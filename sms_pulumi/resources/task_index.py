@@ -6,6 +6,10 @@ every task (`GET /v3/tasks`, 200 per page, manual 5.4.2), and reads within `MAX_
 it. Any change this process makes to a task forgets the snapshot, so a read never answers from before
 our own write.
 
+Creates ask another question of the same list: which tasks existed before this run started (one
+an interrupted earlier run made is found again, not made twice). `before_this_run` lists once per
+process and keeps that answer: a hundred creates cost one list, not one each.
+
 A list item (`TaskSummary`) lacks a few fields of the show answer (region, project and template IDs,
 the target's disks): reads keep the stored values of those, and compare what the list carries.
 """
@@ -16,7 +20,7 @@ import threading
 import time
 
 from sms_pulumi.api.models.tasks import TaskSummary
-from sms_pulumi.resources._provider import sms_client
+from sms_pulumi.resources._provider import forget_with_clients, sms_client
 
 #: A snapshot this recent answers reads (seconds): long enough for one refresh of a large wave.
 MAX_AGE = 10.0
@@ -24,6 +28,7 @@ MAX_AGE = 10.0
 _lock = threading.Lock()
 _snapshot: dict[str, TaskSummary] | None = None
 _taken = 0.0
+_before: dict[str, TaskSummary] | None = None
 
 
 def list_all() -> dict[str, TaskSummary]:
@@ -41,8 +46,27 @@ def snapshot() -> dict[str, TaskSummary]:
         return _snapshot
 
 
+def before_this_run() -> dict[str, TaskSummary]:
+    """Every task of the account as it was at the first call in this process (listed once)."""
+    global _before
+    with _lock:
+        if _before is None:
+            _before = list_all()
+        return _before
+
+
 def forget() -> None:
     """A task changed (our create, update, action or delete): the next read lists again."""
     global _snapshot
     with _lock:
         _snapshot = None
+
+
+def reset() -> None:
+    """Forget everything, `before_this_run` included (tests, which are many runs in one process)."""
+    global _snapshot, _before
+    with _lock:
+        _snapshot = _before = None
+
+
+forget_with_clients(reset)

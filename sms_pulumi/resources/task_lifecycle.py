@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 from sms_pulumi.api import codes
 from sms_pulumi.api.models.tasks import TaskAction, TaskState
 
-S = TaskState
-
 #: The task failed; `start` runs it again (SMS.7713 counts these as "Error").
-FAILED = frozenset({S.MIGRATE_FAIL, S.SYNC_FAIL, S.SYNC_F_ROLLBACK_SUCCESS})
+FAILED = frozenset({TaskState.MIGRATE_FAIL, TaskState.SYNC_FAIL, TaskState.SYNC_F_ROLLBACK_SUCCESS})
 #: Copying data: stopping it is what pauses a migration.
-ACTIVE = frozenset({S.RUNNING, S.SYNCING})
+ACTIVE = frozenset({TaskState.RUNNING, TaskState.SYNCING})
 #: Not copying, not failed: a new task, or one paused.
-PAUSED = frozenset({S.READY, S.ABORT})
+PAUSED = frozenset({TaskState.READY, TaskState.ABORT})
 
 
 @dataclass(frozen=True)
@@ -52,11 +50,11 @@ ACTIONS: Mapping[TaskAction, ActionRule] = {
         ActionRule(TaskAction.STOP, ACTIVE, "SMS.7714",
                    "5.4.7; SMS.7714: only running tasks can be paused; SMS.7728 lists stopping/stopped "
                    "as copy states of the syncing cycle, so a syncing task pauses too"),
-        ActionRule(TaskAction.TEST, frozenset({S.SYNCING}), "SMS.7721",
+        ActionRule(TaskAction.TEST, frozenset({TaskState.SYNCING}), "SMS.7721",
                    "5.4.7 `test` launches the target (the cut-over); SMS.7721: only while syncing"),
-        ActionRule(TaskAction.CLONE_TEST, frozenset({S.SYNCING}), "SMS.7721",
+        ActionRule(TaskAction.CLONE_TEST, frozenset({TaskState.SYNCING}), "SMS.7721",
                    "5.4.7 `clone_test` (needs template_id); SMS.7721: only while syncing"),
-        ActionRule(TaskAction.RESTART, frozenset({S.MIGRATE_SUCCESS}), "SMS.7722",
+        ActionRule(TaskAction.RESTART, frozenset({TaskState.MIGRATE_SUCCESS}), "SMS.7722",
                    "5.4.7 `restart`; SMS.7722: only after the target was launched"),
     )
 }
@@ -66,7 +64,7 @@ ACTIONS: Mapping[TaskAction, ActionRule] = {
 STATE_REFUSALS = frozenset(rule.refused_with for rule in ACTIONS.values())
 
 #: `DELETE /v3/tasks/{id}` is accepted in these states (5.4.3/5.4.4, SMS.7719); 4.3 stops first.
-DELETABLE = PAUSED | FAILED | {S.MIGRATE_SUCCESS}
+DELETABLE = PAUSED | FAILED | {TaskState.MIGRATE_SUCCESS}
 
 
 @dataclass(frozen=True)
@@ -94,15 +92,16 @@ GOALS: Mapping[str, Goal] = {
     for goal in (
         # Started: replicating (RUNNING), then syncing or finished by itself. With a template, SMS
         # first creates the target server; `target_known` tells when.
-        Goal("running", done=frozenset({S.RUNNING, S.SYNCING, S.MIGRATE_SUCCESS}),
-             pending=frozenset({S.ABORTING, S.SYNC_F_ROLLBACKING}), acts=_RESTART),
-        Goal("stopped", done=PAUSED | FAILED, pending=frozenset({S.ABORTING}),
+        Goal("running", done=frozenset({TaskState.RUNNING, TaskState.SYNCING, TaskState.MIGRATE_SUCCESS}),
+             pending=frozenset({TaskState.ABORTING, TaskState.SYNC_F_ROLLBACKING}), acts=_RESTART),
+        Goal("stopped", done=PAUSED | FAILED, pending=frozenset({TaskState.ABORTING}),
              acts=dict.fromkeys(ACTIVE, TaskAction.STOP),
-             refuses={S.MIGRATE_SUCCESS: "it is cut over already: a finished migration cannot be paused"}),
+             refuses={TaskState.MIGRATE_SUCCESS:
+                      "it is cut over already: a finished migration cannot be paused"}),
         # Started, replicated, then launched on the target: irreversible.
-        Goal("cut_over", done=frozenset({S.MIGRATE_SUCCESS}),
-             pending=frozenset({S.RUNNING, S.ABORTING, S.SYNC_F_ROLLBACKING}),
-             acts={**_RESTART, S.SYNCING: TaskAction.TEST}),
+        Goal("cut_over", done=frozenset({TaskState.MIGRATE_SUCCESS}),
+             pending=frozenset({TaskState.RUNNING, TaskState.ABORTING, TaskState.SYNC_F_ROLLBACKING}),
+             acts={**_RESTART, TaskState.SYNCING: TaskAction.TEST}),
     )
 }
 
@@ -119,15 +118,15 @@ def effective_run_state(wanted: str | None, state: str | None) -> str | None:
     """
     if wanted in (None, "not_managed"):
         return wanted
-    if state is None or state == S.DELETING:
+    if state is None or state == TaskState.DELETING:
         return "deleted"
     goal = GOALS[wanted]
     if state in goal.done:
         return wanted
     if state in FAILED:
         return "failed"
-    if state in PAUSED | {S.ABORTING}:
+    if state in PAUSED | {TaskState.ABORTING}:
         return "stopped"
-    if state == S.MIGRATE_SUCCESS:
+    if state == TaskState.MIGRATE_SUCCESS:
         return "cut_over"
     return "running"

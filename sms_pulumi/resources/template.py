@@ -30,6 +30,7 @@ from sms_pulumi.resources._provider import (
     undo_on_failure,
     validation_failures,
 )
+from sms_pulumi.resources.errors import InputError
 from sms_pulumi.resources.inputs import CREATE_ONLY, NOT_SENT, SECRET, Normalise, SmsResource, plain
 from sms_pulumi.resources.types import TEMPLATE, module_and_name
 
@@ -62,7 +63,7 @@ class TemplateProvider(BaseProvider):
             try:  # SMS.7101 (not found) is documented for update as for show
                 client.update_template(template_id, UpdateTemplateRequest(template=spec))
             except NotFoundError:
-                raise ValueError(f"adopt_id: there is no template {template_id!r} to adopt") from None
+                raise InputError(f"there is no template {template_id!r} to adopt", field="adopt_id") from None
             return CreateResult(template_id, _outputs(props, client.show_template(template_id), template_id))
         template_id = create_once(
             f"template {spec.name!r}",

@@ -17,17 +17,14 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+__all__ = ["PROGRESS_EVERY", "StateWaiter", "WaitFailed", "WaitTimeout", "wait_until"]
+
 from sms_pulumi.resources._provider import say, settings
+from sms_pulumi.resources.errors import WaitFailed, WaitTimeout
 
 T = TypeVar("T")
 
 
-class WaitTimeout(RuntimeError):
-    """A wait ran past its bound."""
-
-
-class WaitFailed(RuntimeError):
-    """The object reached a state from which what we wait for will not come by itself."""
 
 
 #: While the state stays the same, a wait says it is still waiting this often (seconds).

@@ -50,7 +50,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import ApiError, ThrottledError
-from sms_pulumi.api.models.tasks import TaskAction, TaskDetail, TaskSummary
+from sms_pulumi.api.models.tasks import TaskAction, TaskDetail, TaskState, TaskSummary
 from sms_pulumi.resources import task_index
 from sms_pulumi.resources._provider import (
     BaseProvider,
@@ -73,7 +73,6 @@ from sms_pulumi.resources.task_lifecycle import (
     STATE_REFUSALS,
     effective_run_state,
 )
-from sms_pulumi.resources.task_lifecycle import S as TaskState
 from sms_pulumi.resources.types import WAVE, module_and_name
 from sms_pulumi.resources.waiters import PROGRESS_EVERY
 
@@ -493,7 +492,7 @@ class Wave(SmsResource, provider=WaveProvider, **module_and_name(WAVE)):
             or 1800).
         :param max_parallel: Actions in flight at once (default 20).
         :param actions_per_second: Rate of actions, shared by the waves of one ``pulumi up``
-            (default 10); a 429 slows it down further.
+            (default 50); a 429 slows it down further.
         :param run_states: Tasks whose run state differs from the wave's: ``{"db-01": "stopped"}``.
         :param retry: Change it (any value) to restart tasks that failed again with the same error
             after a restart; without a change they are left alone.

@@ -29,6 +29,7 @@ from sms_pulumi.api.models.oms import (
 from sms_pulumi.api.oms import OmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.resources import _provider
+from sms_pulumi.resources.errors import ProviderError
 from sms_pulumi.resources.task_group import (
     SECRET_FIELDS,
     TaskGroupProvider,
@@ -394,7 +395,7 @@ def test_waits_are_bounded_and_a_failed_create_is_found_again(
     provider_env: EmulatorServer, oms: OmsClient
 ) -> None:
     provider_env.admin.clock(speed=1)  # pausing takes 5 s of emulator time, now real time
-    with pytest.raises(RuntimeError) as failure:
+    with pytest.raises(ProviderError) as failure:
         Provider().create(props(run_state="paused", wait_timeout=0.3))
     message = str(failure.value)
     assert "gave up waiting" in message and "PAUSING" in message and "finds it by its description" in message

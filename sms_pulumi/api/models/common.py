@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import enum
 import re
+import typing
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 __all__ = [
     "BatchDeleteRequest",
@@ -96,6 +97,58 @@ def field_path(loc: Iterable[int | str]) -> str:
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path
+
+
+def secret_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The wire names of `model`'s secrets: the fields it declares ``repr=False`` (never shown)."""
+    return frozenset(info.alias or name for name, info in model.model_fields.items() if not info.repr)
+
+
+def nested_secret_fields(model: type[BaseModel]) -> dict[str, frozenset[str]]:
+    """Per field of `model` holding a nested model that has secrets: the secrets' wire names."""
+    out = {}
+    for name, info in model.model_fields.items():
+        for nested in _models_in(info.annotation):
+            found = secret_fields(nested)
+            if found:
+                out[info.alias or name] = found
+    return out
+
+
+def all_secret_fields() -> frozenset[str]:
+    """The wire names of every secret of every wire model loaded (for redacting stored objects)."""
+    found: set[str] = set()
+    todo: list[type[BaseModel]] = [_WireModel]
+    while todo:
+        model = todo.pop()
+        found |= secret_fields(model)
+        todo += model.__subclasses__()
+    return frozenset(found)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def problems_of(exc: ValidationError) -> list[tuple[tuple[int | str, ...], str]]:
+    """A validation error as (location, message) pairs, the one form every error message starts from.
+
+    pydantic's own steps (``function-after[...]`` validator names) leave the location, and "Value
+    error, " the message; the input values are never part of it (they may be secrets).
+    """
+    return [
+        (tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-"))),
+         e["msg"].removeprefix("Value error, "))
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+def describe_problems(exc: ValidationError, *, limit: int | None = None) -> str:
+    """`path: message; path: message` (``(body)`` for the whole), at most `limit` of them."""
+    problems = problems_of(exc)[:limit]
+    return "; ".join(f"{field_path(loc) or '(body)'}: {msg}" for loc, msg in problems)
 
 
 def server_default(value: Any) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from sms_pulumi.emulator.errors import EmulatorError, error
 from sms_pulumi.emulator.records import GroupPhase, TaskGroupRecord
 from sms_pulumi.emulator.timing import RateWindows
 
-S = TaskGroupStatus
 SECOND = 1000
 WAITING_MS = 5 * SECOND
 CREATING_MS = 20 * SECOND
@@ -28,12 +27,14 @@ PAUSING_MS = 5 * SECOND
 DELETE_STEP_MS = 5 * SECOND
 DEFAULT_RATE = 50 * 1024 * 1024  # bytes/s when no bandwidth window limits it
 TASKS_PER_GROUP = 4
-STOPPABLE = frozenset({S.WAITING, S.EXECUTING, S.MONITORING})
+STOPPABLE = frozenset({TaskGroupStatus.WAITING, TaskGroupStatus.EXECUTING, TaskGroupStatus.MONITORING})
 # Deleting a group that is still settling is refused "for now" (OMS.0063): the caller retries.
-SETTLING = frozenset({S.EXECUTING, S.MONITORING, S.PAUSING})
-DELETING = frozenset({S.WAITING_DELETE, S.DELETING})
+SETTLING = frozenset({TaskGroupStatus.EXECUTING, TaskGroupStatus.MONITORING, TaskGroupStatus.PAUSING})
+DELETING = frozenset({TaskGroupStatus.WAITING_DELETE, TaskGroupStatus.DELETING})
 
 Doc = dict[str, Any]
+#: The two failed statuses: creating the group's tasks failed, or migrating.
+_FAILED = (TaskGroupStatus.CREATE_FAILED, TaskGroupStatus.MIGRATE_FAILED)
 
 
 def rate_windows(group: TaskGroupRecord) -> RateWindows:
@@ -49,13 +50,13 @@ def _plan(group: TaskGroupRecord, now: int, *, first: bool) -> None:
     t = now
     spans = []
     if first:
-        spans.append(GroupPhase(status=int(S.WAITING), start=t, end=t + WAITING_MS))
+        spans.append(GroupPhase(status=int(TaskGroupStatus.WAITING), start=t, end=t + WAITING_MS))
         t += WAITING_MS
     if not sim.created:
-        spans.append(GroupPhase(status=int(S.EXECUTING), start=t, end=t + CREATING_MS))
+        spans.append(GroupPhase(status=int(TaskGroupStatus.EXECUTING), start=t, end=t + CREATING_MS))
         t += CREATING_MS
     end = max(t + SECOND, rate_windows(group).time_to(t, left * 1000))
-    spans.append(GroupPhase(status=int(S.MONITORING), start=t, end=end))
+    spans.append(GroupPhase(status=int(TaskGroupStatus.MONITORING), start=t, end=end))
     sim.mode, sim.since, sim.phases = "run", now, spans
 
 
@@ -89,11 +90,11 @@ def advance(group: TaskGroupRecord, now: int) -> bool:
         end = _copying(group).end
         if sim.fail_at is not None and sim.fail_at <= now and sim.fail_at < end:
             at = sim.fail_at
-            sim.failed_status = int(S.CREATE_FAILED if not sim.created and at < _copying(group).start
-                                    else S.MIGRATE_FAILED)
+            creating = not sim.created and at < _copying(group).start
+            sim.failed_status = int(_FAILED[0] if creating else _FAILED[1])
             _freeze(group, at)
             sim.mode, sim.since, sim.fail_at = "failed", at, None
-            code = "OMS.1002" if sim.failed_status == S.CREATE_FAILED else "OMS.1001"
+            code = "OMS.1002" if sim.failed_status == TaskGroupStatus.CREATE_FAILED else "OMS.1001"
             group.error_reason = {"error_code": code, "error_msg": sim.fail_msg}
             return True
         if now >= end:
@@ -118,12 +119,14 @@ def status(group: TaskGroupRecord, now: int) -> int:
         for span in sim.phases:
             if span.start <= now < span.end:
                 return span.status
-        return int(S.MONITORING)
+        return int(TaskGroupStatus.MONITORING)
     if sim.mode == "deleting":
-        return int(S.WAITING_DELETE if now < sim.since + DELETE_STEP_MS else S.DELETING)
+        waiting = now < sim.since + DELETE_STEP_MS
+        return int(TaskGroupStatus.WAITING_DELETE if waiting else TaskGroupStatus.DELETING)
     if sim.mode == "failed":
         return sim.failed_status
-    return int({"pausing": S.PAUSING, "paused": S.PAUSED, "completed": S.COMPLETED}[sim.mode])
+    return int({"pausing": TaskGroupStatus.PAUSING, "paused": TaskGroupStatus.PAUSED,
+                "completed": TaskGroupStatus.COMPLETED}[sim.mode])
 
 
 def view(group: TaskGroupRecord, now: int) -> Doc:
@@ -132,13 +135,14 @@ def view(group: TaskGroupRecord, now: int) -> Doc:
     st = status(group, now)
     out: Doc = {**group.body, "group_id": group.group_id, "start_time": group.start_time,
                 "total_size": group.total_size, "total_num": group.total_num,
-                "error_reason": group.error_reason if st in (S.CREATE_FAILED, S.MIGRATE_FAILED) else None}
+                "error_reason": group.error_reason if st in _FAILED else None}
     total_size, total_num = group.total_size, group.total_num
     done = copied(group, now)
     objects_done = total_num * done // total_size if total_size else 0
-    failed = st in (S.CREATE_FAILED, S.MIGRATE_FAILED)
-    created = TASKS_PER_GROUP if (sim.created or st in (S.MONITORING, S.COMPLETED)) else 0
-    copying = st == S.MONITORING
+    failed = st in _FAILED
+    settled = st in (TaskGroupStatus.MONITORING, TaskGroupStatus.COMPLETED)
+    created = TASKS_PER_GROUP if (sim.created or settled) else 0
+    copying = st == TaskGroupStatus.MONITORING
     out.update({
         "status": st,
         "migrate_speed": int(rate_windows(group).rate_at(now)) if copying else 0,
@@ -146,10 +150,10 @@ def view(group: TaskGroupRecord, now: int) -> Doc:
         "total_task_num": TASKS_PER_GROUP,
         "create_task_num": created,
         "failed_task_num": 1 if failed else 0,
-        "complete_task_num": TASKS_PER_GROUP if st == S.COMPLETED else 0,
-        "paused_task_num": created if st == S.PAUSED else 0,
+        "complete_task_num": TASKS_PER_GROUP if st == TaskGroupStatus.COMPLETED else 0,
+        "paused_task_num": created if st == TaskGroupStatus.PAUSED else 0,
         "executing_task_num": created if copying else 0,
-        "waiting_task_num": TASKS_PER_GROUP if st == S.WAITING else 0,
+        "waiting_task_num": TASKS_PER_GROUP if st == TaskGroupStatus.WAITING else 0,
         "create_complete_num": total_num if created else 0,
         "create_complete_size": total_size if created else 0,
         "success_num": objects_done,
@@ -164,7 +168,7 @@ def view(group: TaskGroupRecord, now: int) -> Doc:
 
 
 def _refuse(code: str, action: str, st: int) -> EmulatorError:
-    return error(code, f"cannot {action} a task group in status {st} ({S(st).name})")
+    return error(code, f"cannot {action} a task group in status {st} ({TaskGroupStatus(st).name})")
 
 
 def start_new(group: TaskGroupRecord, now: int) -> None:
@@ -181,14 +185,14 @@ def stop(group: TaskGroupRecord, now: int) -> None:
 
 def resume(group: TaskGroupRecord, now: int) -> None:
     st = status(group, now)
-    if st != S.PAUSED:
+    if st != TaskGroupStatus.PAUSED:
         raise _refuse(codes.OMS_NOT_ALLOWED, "start", st)
     _plan(group, now, first=False)
 
 
 def retry(group: TaskGroupRecord, now: int, keep_copied: bool) -> None:
     st = status(group, now)
-    if st not in (S.MIGRATE_FAILED, S.CREATE_FAILED):
+    if st not in (TaskGroupStatus.MIGRATE_FAILED, TaskGroupStatus.CREATE_FAILED):
         raise _refuse(codes.OMS_NOT_ALLOWED, "retry", st)
     if not keep_copied:
         group.sim.done = 0  # full re-migration (objects already there are skipped by OMS)

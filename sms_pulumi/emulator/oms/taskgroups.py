@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from sms_pulumi.api import codes
+from sms_pulumi.api.models.common import nested_secret_fields
 from sms_pulumi.api.models.oms import (
     CloudType,
     CreateTaskGroupRequest,
@@ -38,7 +39,6 @@ from sms_pulumi.emulator.store import Tx
 router = APIRouter()
 Doc = dict[str, object]
 
-_SECRETS = ("ak", "sk", "connection_string", "json_auth_file")
 # Shown for a group whose create body left them out (seed 004's defaults).
 _GROUP_DEFAULTS: dict[str, object] = {
     "description": "", "task_type": "PREFIX", "bandwidth_policy": [], "enable_metadata_migration": False,
@@ -100,12 +100,10 @@ async def create(request: Request, project_id: str) -> JSONResponse:
     body = await parse_body(request, CreateTaskGroupRequest)
     now = emu.now()
     data = body.model_dump(mode="json", exclude_none=True)
-    for node in ("src_node", "dst_node"):  # keys and secrets are used, never stored
-        for secret in _SECRETS:
-            data[node].pop(secret, None)
+    for node, secrets in nested_secret_fields(CreateTaskGroupRequest).items():  # used, never stored
+        for secret in secrets:
+            (data.get(node) or {}).pop(secret, None)
     data["src_node"].setdefault("cloud_type", CloudType.ALIYUN.value)
-    if "source_cdn" in data:
-        data["source_cdn"].pop("authentication_key", None)
     if "smn_config" in data:
         data["smn_config"] = {"notify_result": None, "notify_error_message": None, "topic_name": None}
     data["migrate_since"] = int(data.get("migrate_since", 0)) * 1000  # seconds in, milliseconds out

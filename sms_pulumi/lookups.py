@@ -14,7 +14,7 @@ from sms_pulumi.api.models.migprojects import MigProject
 from sms_pulumi.api.models.sources import ListSourceServersQuery, SourceServerSummary
 from sms_pulumi.api.models.templates import Template
 from sms_pulumi.api.sms import SmsClient
-from sms_pulumi.resources._provider import sms_client
+from sms_pulumi.resources.clients import sms_client
 
 __all__ = [
     "LookupFailed",

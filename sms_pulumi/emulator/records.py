@@ -20,6 +20,9 @@ from sms_pulumi.api.models.speed_limits import SpeedLimitRule
 from sms_pulumi.api.models.tasks import ConsistencyCheck
 from sms_pulumi.api.models.templates import TemplateSpec
 
+#: A JSON object as the API sends or stores it (a wire body, a view of a record).
+Doc = dict[str, Any]
+
 __all__ = [
     "CloneRun",
     "GroupMode",

@@ -39,7 +39,7 @@ from sms_pulumi.plan.model import (
     WavePlan,
     load_plan,
 )
-from sms_pulumi.resources._provider import settings as provider_settings
+from sms_pulumi.resources.clients import settings as provider_settings
 from sms_pulumi.resources.migration_project import MigrationProject
 from sms_pulumi.resources.speed_limit import SpeedLimit
 from sms_pulumi.resources.task import Task
@@ -147,7 +147,7 @@ def _say_what_is_gone(resources: Iterable[tuple[str, str, pulumi.CustomResource]
     refresh: without this, the preview would show nothing and `up` would then fail on it. One list
     request per kind, and only for what the state holds (a new stack's IDs are not known: no call).
     """
-    from sms_pulumi.resources._provider import oms_client, sms_client
+    from sms_pulumi.resources.clients import oms_client, sms_client
 
     listings: dict[str, set[str]] = {}
 

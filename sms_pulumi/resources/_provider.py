@@ -17,7 +17,6 @@ import contextlib
 import os
 import threading
 import time
-import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -28,14 +27,13 @@ from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResu
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from sms_pulumi.api.credentials import CONFIG_KEYS, CONFIG_NAMESPACE, ProviderSettings
 from sms_pulumi.api.models.common import field_path, problems_of
-from sms_pulumi.api.sms import SmsClient
+from sms_pulumi.resources.clients import namespaced, use_stack_config
 from sms_pulumi.resources.errors import InputError, ProviderError
 from sms_pulumi.resources.inputs import Field, plain
 
 if TYPE_CHECKING:
-    from sms_pulumi.api.oms import OmsClient
+    pass
 
 T = TypeVar("T")
 
@@ -57,93 +55,12 @@ def is_unknown(value: Any) -> bool:
     return False
 
 
-# -- settings and clients: one per process ----------------------------------------------------------
-
-_lock = threading.Lock()
-#: The stack's `huaweicloud:*` configuration as the engine handed it to `configure()` (provider
-#: process); None until then, and in the program, which reads it from its own runtime config.
-_stack_config: dict[str, Any] | None = None
-_settings: ProviderSettings | None = None
-_sms: SmsClient | None = None
-_oms: OmsClient | None = None
-
-
-def _namespaced(get: Callable[[str], Any]) -> dict[str, Any]:
-    keys = (f"{CONFIG_NAMESPACE}:{k}" for k in CONFIG_KEYS)
-    return {key: value for key in keys if (value := get(key)) is not None}
-
-
-def stack_config() -> dict[str, Any]:
-    """The stack's `huaweicloud:*` settings: from `configure()` in a provider, the runtime in a program."""
-    if _stack_config is not None:
-        return _stack_config
-    return _namespaced(pulumi.runtime.get_config)
-
-
-def use_stack_config(config: Mapping[str, Any]) -> None:
-    """Settings from now on come from `config` (over the HW_* environment); clients are made anew."""
-    global _stack_config, _settings, _sms, _oms
-    with _lock:
-        if _stack_config != dict(config):
-            _stack_config, _settings, _sms, _oms = dict(config), None, None, None
-
-
-def settings() -> ProviderSettings:
-    global _settings
-    with _lock:
-        if _settings is None:
-            _settings = ProviderSettings.load(config=stack_config())
-        return _settings
-
-
-def sms_client() -> SmsClient:
-    global _sms
-    current = settings()
-    with _lock:
-        if _sms is None:
-            _sms = SmsClient(current)
-        return _sms
-
-
-def oms_client() -> OmsClient:
-    from sms_pulumi.api.oms import OmsClient
-
-    global _oms
-    current = settings()
-    with _lock:
-        if _oms is None:
-            _oms = OmsClient(current)
-        return _oms
-
-
-#: What else a process keeps of what the clients read (e.g. task lists): forgotten with them.
-_caches: list[Callable[[], None]] = []
-
-
-def forget_with_clients(forget: Callable[[], None]) -> None:
-    """Have `reset_clients` call `forget` too."""
-    _caches.append(forget)
-
-
-def reset_clients() -> None:
-    """Forget the cached settings and clients, and what was read with them: the next call reads the
-    configuration again.
-
-    A provider process reads its settings once; tests (and anything else that changes HW_*
-    variables in one process) call this in between.
-    """
-    global _stack_config, _settings, _sms, _oms
-    with _lock:
-        _stack_config, _settings, _sms, _oms = None, None, None, None
-    for forget in _caches:
-        forget()
-
-
 # -- the engine going away ------------------------------------------------------------------------
 
 #: How often a provider process checks that the engine that started it is still there (seconds).
 ENGINE_CHECK_EVERY = 1.0
 _watching = False
+_watch_lock = threading.Lock()
 
 
 def watch_engine() -> None:
@@ -154,7 +71,7 @@ def watch_engine() -> None:
     changes (the process was re-parented), nobody waits for this process any more.
     """
     global _watching
-    with _lock:
+    with _watch_lock:
         if _watching:
             return
         _watching = True
@@ -246,7 +163,7 @@ class BaseProvider(ResourceProvider):
 
         Only a provider process is configured: this is also where it starts watching for its engine.
         """
-        use_stack_config(_namespaced(req.config.get))
+        use_stack_config(namespaced(req.config.get))
         watch_engine()
 
     def validate(self, news: Mapping[str, Any]) -> list[CheckFailure]:
@@ -326,7 +243,7 @@ def left_behind(what: str, wanted: Mapping[str, Any], found: list[Mapping[str, A
         return None
     ids = [str(obj.get("id")) for obj in found]
     same = len(found) == 1 and all(
-        project(plain(found[0].get(k)), plain(v)) == plain(v) for k, v in wanted.items()
+        as_written(plain(found[0].get(k)), plain(v)) == plain(v) for k, v in wanted.items()
     )
     if same:
         say(f"{what}: found {ids[0]} with the plan's name and settings, left by an interrupted run; "
@@ -355,7 +272,7 @@ def undo_on_failure(what: str, undo: Callable[[], None]) -> Iterator[None]:
         raise
 
 
-def project(live: Any, like: Any) -> Any:
+def as_written(live: Any, like: Any) -> Any:
     """`live` cut down to the shape of `like`: in objects, only the keys the user wrote.
 
     SMS adds IDs and computed fields to nested objects; comparing only what the user wrote keeps
@@ -363,9 +280,9 @@ def project(live: Any, like: Any) -> Any:
     are matched by position; items SMS has beyond the user's list are kept whole (they are drift).
     """
     if isinstance(like, Mapping) and isinstance(live, Mapping):
-        return {k: project(live.get(k), v) for k, v in like.items()}
+        return {k: as_written(live.get(k), v) for k, v in like.items()}
     if isinstance(like, list) and isinstance(live, list):
-        return [project(item, like[i]) if i < len(like) else item for i, item in enumerate(live)]
+        return [as_written(item, like[i]) if i < len(like) else item for i, item in enumerate(live)]
     return live
 
 
@@ -376,36 +293,6 @@ def merge(base: Any, over: Any) -> Any:
     if isinstance(base, list) and isinstance(over, list):
         return [merge(base[i], v) if i < len(base) else v for i, v in enumerate(over)]
     return over
-
-
-def fit_to(model: type[pydantic.BaseModel], data: Any) -> Any:
-    """`data` with only the keys `model` declares, recursively: an answer of SMS made fit to send back.
-
-    Response models keep unknown fields and request models forbid them, so an object read from SMS
-    (e.g. a recommended disk layout) is trimmed before it goes into a request.
-    """
-    if isinstance(data, list):
-        return [fit_to(model, item) for item in data]
-    if not isinstance(data, Mapping):
-        return data
-    out = {}
-    for name, info in model.model_fields.items():
-        key = info.alias or name
-        if data.get(key) is None:
-            continue
-        nested = _model_in(info.annotation)
-        out[key] = fit_to(nested, data[key]) if nested is not None else data[key]
-    return out
-
-
-def _model_in(annotation: Any) -> type[pydantic.BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def empty_to_none(value: Any) -> Any:

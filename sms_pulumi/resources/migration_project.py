@@ -21,10 +21,10 @@ from sms_pulumi.resources._provider import (
     BaseProvider,
     create_once,
     left_behind,
-    sms_client,
     undo_on_failure,
     validation_failures,
 )
+from sms_pulumi.resources.clients import sms_client
 from sms_pulumi.resources.errors import InputError, StateError
 from sms_pulumi.resources.inputs import CREATE_ONLY, NOT_SENT, SERVER_DEFAULT, SmsResource, plain
 from sms_pulumi.resources.types import MIGRATION_PROJECT, module_and_name

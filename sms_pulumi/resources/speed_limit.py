@@ -16,12 +16,8 @@ from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import NotFoundError
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest, normalize_hhmm
-from sms_pulumi.resources._provider import (
-    BaseProvider,
-    is_unknown,
-    sms_client,
-    validation_failures,
-)
+from sms_pulumi.resources._provider import BaseProvider, is_unknown, validation_failures
+from sms_pulumi.resources.clients import sms_client
 from sms_pulumi.resources.inputs import REPLACES, Normalise, SmsResource, plain
 from sms_pulumi.resources.types import SPEED_LIMIT, module_and_name
 

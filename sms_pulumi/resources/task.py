@@ -29,6 +29,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import ApiError, ConfigurationError, NotFoundError
+from sms_pulumi.api.models.common import fit_to
 from sms_pulumi.api.models.sources import PhysicalVolumeSpec, VolumeGroupSpec
 from sms_pulumi.api.models.tasks import (
     CreateTaskRequest,
@@ -43,17 +44,15 @@ from sms_pulumi.api.models.tasks import (
 from sms_pulumi.resources import task_index
 from sms_pulumi.resources._provider import (
     BaseProvider,
+    as_written,
     changed_fields,
     create_once,
-    fit_to,
     is_unknown,
     merge,
-    project,
     say,
-    settings,
-    sms_client,
     validation_failures,
 )
+from sms_pulumi.resources.clients import settings, sms_client
 from sms_pulumi.resources.errors import GoneError, InputError
 from sms_pulumi.resources.inputs import CREATE_ONLY, FROM_SETTINGS, NOT_SENT, REPLACES, SmsResource, plain
 from sms_pulumi.resources.task_lifecycle import ACTIVE, STATE_REFUSALS
@@ -333,7 +332,7 @@ def _outputs(props: Mapping[str, Any], live: TaskDetail | TaskSummary) -> dict[s
     live_target = live.target_server.model_dump(mode="json", exclude_none=True) if live.target_server else {}
     if isinstance(target, dict):
         # Only what the user wrote is compared; what the answer lacks (a list item has no disks) stays.
-        seen = project(live_target, target)
+        seen = as_written(live_target, target)
         outs["target_server"] = {k: target[k] if seen.get(k) is None else seen[k] for k in target}
     else:
         outs["target_server"] = target

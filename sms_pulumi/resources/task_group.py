@@ -75,12 +75,12 @@ from sms_pulumi.resources._provider import (
     changed_fields,
     create_once,
     is_unknown,
-    oms_client,
     run_state_failures,
     say,
     validation_failures,
     warn,
 )
+from sms_pulumi.resources.clients import oms_client
 from sms_pulumi.resources.errors import InputError, ProviderError, StateError
 from sms_pulumi.resources.inputs import (
     CREATE_ONLY,
@@ -653,6 +653,7 @@ class TaskGroup(SmsResource, provider=TaskGroupProvider, **module_and_name(TASK_
         dst_storage_policy: Annotated[pulumi.Input[str] | None, REPLACES, SERVER_DEFAULT] = None,
         consistency_check: Annotated[pulumi.Input[str] | None, REPLACES, SERVER_DEFAULT] = None,
         migrate_since: Annotated[pulumi.Input[int] | None, REPLACES, SERVER_DEFAULT] = None,
+        enable_kms: Annotated[pulumi.Input[bool] | None, REPLACES, SERVER_DEFAULT] = None,
         smn_config: Annotated[pulumi.Input[dict[str, Any]] | None, REPLACES] = None,
         source_cdn: Annotated[pulumi.Input[dict[str, Any]] | None, REPLACES, PUBLIC_PART_OF_CDN] = None,
         wait_timeout: Annotated[pulumi.Input[float] | None, NOT_SENT] = None,
@@ -682,6 +683,7 @@ class TaskGroup(SmsResource, provider=TaskGroupProvider, **module_and_name(TASK_
             ``SRC_STORAGE_MAPPING``.
         :param consistency_check: ``size_last_modified`` (default), ``crc64`` or ``no_check``.
         :param migrate_since: Only migrate objects modified after this time, epoch seconds.
+        :param enable_kms: Encrypt the objects at the destination with KMS (OMS default: False).
         :param smn_config: SMN notification ``{"topic_urn", "trigger_conditions", "language"?,
             "message_template_name"?}``.
         :param source_cdn: Fetch source objects through a CDN ``{"domain", "protocol",

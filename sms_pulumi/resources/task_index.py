@@ -20,7 +20,7 @@ import threading
 import time
 
 from sms_pulumi.api.models.tasks import TaskSummary
-from sms_pulumi.resources._provider import forget_with_clients, sms_client
+from sms_pulumi.resources.clients import forget_with_clients, sms_client
 
 #: A snapshot this recent answers reads (seconds): long enough for one refresh of a large wave.
 MAX_AGE = 10.0

@@ -22,14 +22,14 @@ from sms_pulumi.api.models import templates as wire
 from sms_pulumi.api.models.templates import CreateTemplateRequest, TemplateSpec, UpdateTemplateRequest
 from sms_pulumi.resources._provider import (
     BaseProvider,
+    as_written,
     create_once,
     empty_to_none,
     left_behind,
-    project,
-    sms_client,
     undo_on_failure,
     validation_failures,
 )
+from sms_pulumi.resources.clients import sms_client
 from sms_pulumi.resources.errors import InputError
 from sms_pulumi.resources.inputs import CREATE_ONLY, NOT_SENT, SECRET, Normalise, SmsResource, plain
 from sms_pulumi.resources.types import TEMPLATE, module_and_name
@@ -119,7 +119,7 @@ def _outputs(props: Mapping[str, Any], live: wire.Template, template_id: str) ->
             continue
         value = live.is_general if name == "is_template" else _wire(getattr(live, name, None))
         if name in nested:
-            value = project(empty_to_none(value), wanted)
+            value = as_written(empty_to_none(value), wanted)
         outs[name] = value
     outs["target_password"] = _live_password(props, template_id)
     outs["adopt_id"] = props.get("adopt_id")

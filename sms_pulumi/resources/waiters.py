@@ -19,7 +19,8 @@ from typing import Generic, TypeVar
 
 __all__ = ["PROGRESS_EVERY", "StateWaiter", "WaitFailed", "WaitTimeout", "wait_until"]
 
-from sms_pulumi.resources._provider import say, settings
+from sms_pulumi.resources._provider import say
+from sms_pulumi.resources.clients import settings
 from sms_pulumi.resources.errors import WaitFailed, WaitTimeout
 
 T = TypeVar("T")

@@ -58,10 +58,9 @@ from sms_pulumi.resources._provider import (
     is_unknown,
     run_state_failures,
     say,
-    settings,
-    sms_client,
     warn,
 )
+from sms_pulumi.resources.clients import settings, sms_client
 from sms_pulumi.resources.failures import report_failures
 from sms_pulumi.resources.inputs import CREATE_ONLY, Normalise, SmsResource, plain
 from sms_pulumi.resources.pacing import DEFAULT_RATE, Pace, shared_pace

@@ -27,7 +27,7 @@ from pulumi.dynamic import CheckFailure
 
 from sms_pulumi.api.models.oms import CloudType
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources import _provider
+from sms_pulumi.resources import clients
 from sms_pulumi.resources.migration_project import MigrationProjectProvider
 from sms_pulumi.resources.speed_limit import SpeedLimitProvider
 from sms_pulumi.resources.task import TaskProvider
@@ -443,12 +443,12 @@ def api_spy(monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer,
     """The provider process's settings point at the emulator; no cached client survives the test."""
     for key, value in emulator_credentials.env(emulator.url).items():
         monkeypatch.setenv(key, value)
-    _provider.reset_clients()
+    clients.reset_clients()
     spy = ApiSpy(emulator)
     spy.api_calls()  # start after the reset's own log entries
     yield spy
     assert spy.api_calls() == []
-    _provider.reset_clients()  # clients built from this test's environment must not serve the next test
+    clients.reset_clients()  # clients built from this test's environment must not serve the next test
 
 
 def run_check(case: Case, news: Mapping[str, Any]) -> list[CheckFailure]:

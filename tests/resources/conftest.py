@@ -15,7 +15,7 @@ import pytest
 from sms_pulumi.api.credentials import ProviderSettings
 from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources._provider import reset_clients
+from sms_pulumi.resources.clients import reset_clients
 
 if TYPE_CHECKING:
     from tests.conftest import EmulatorCredentials

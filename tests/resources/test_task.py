@@ -201,7 +201,7 @@ def test_create_returns_without_waiting(provider_env: EmulatorServer, sms: SmsCl
 def test_a_missing_project_id_is_an_error_at_preview(
     provider_env: EmulatorServer, sms: SmsClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sms_pulumi.resources._provider import reset_clients
+    from sms_pulumi.resources.clients import reset_clients
 
     news = props(sms)
     monkeypatch.delenv("HW_PROJECT_ID")

@@ -28,8 +28,8 @@ from sms_pulumi.api.models.oms import (
 )
 from sms_pulumi.api.oms import OmsClient
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources import _provider
 from sms_pulumi.resources.errors import ProviderError
+from sms_pulumi.resources.inputs import plain
 from sms_pulumi.resources.task_group import (
     SECRET_FIELDS,
     TaskGroupProvider,
@@ -471,7 +471,7 @@ def test_group_left_by_an_interrupted_run_is_found_again(
     """Create records nothing if it fails after the POST: the next attempt manages that group."""
     inputs = props()
     body = CreateTaskGroupRequest.model_validate(
-        {k: _provider.plain(v) for k, v in inputs.items() if k not in ("run_state", "wait_timeout")})
+        {k: plain(v) for k, v in inputs.items() if k not in ("run_state", "wait_timeout")})
     existing = oms.create_task_group(body).group_id
     provider_env.admin.clear_requests()
     created = Provider().create(inputs)
@@ -489,7 +489,7 @@ def test_group_left_by_an_interrupted_run_is_found_again(
 def test_adopt_existing_group(provider_env: EmulatorServer, oms: OmsClient) -> None:
     inputs = props()
     body = CreateTaskGroupRequest.model_validate(
-        {k: _provider.plain(v) for k, v in inputs.items() if k not in ("run_state", "wait_timeout")}
+        {k: plain(v) for k, v in inputs.items() if k not in ("run_state", "wait_timeout")}
         | {"description": "made in the console", "bandwidth_policy": []})
     group_id = oms.create_task_group(body).group_id
     assert group_id
@@ -549,3 +549,17 @@ def test_keys_are_wrapped_as_secrets_one_by_one() -> None:
         assert value["bucket"] == "b" and await value["ak"].is_secret() and await value["sk"].is_secret()
 
     asyncio.run(check())
+
+
+def test_enable_kms_is_sent_read_back_and_replaces(provider_env: EmulatorServer, oms: OmsClient) -> None:
+    provider = Provider()
+    inputs = props(enable_kms=True)
+    created = provider.create(inputs)
+    assert oms.show_task_group(created.id).enable_kms is True
+    assert created.outs["enable_kms"] is True
+    assert_no_diff(provider, created.id, created.outs, inputs)
+    read = provider.read(created.id, created.outs)
+    assert read.outs["enable_kms"] is True
+    # Set at creation: OMS cannot change it, a change replaces the group; unset, it is not compared.
+    assert provider.diff(created.id, read.outs, props(enable_kms=False)).replaces == ["enable_kms"]
+    assert_no_diff(provider, created.id, created.outs, props())

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from sms_pulumi.emulator.server import EmulatorServer
-from sms_pulumi.resources import _provider, waiters
+from sms_pulumi.resources import clients, waiters
 from sms_pulumi.resources.waiters import StateWaiter, WaitFailed, WaitTimeout, wait_until
 
 
@@ -47,7 +47,7 @@ def test_the_default_bound_comes_from_the_settings(
     provider_env: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HW_WAIT_TIMEOUT", "0.3")
-    _provider.reset_clients()
+    clients.reset_clients()
     started = time.monotonic()
     with pytest.raises(WaitTimeout, match="the bound is 0.3s"):
         wait_until("the thing", lambda: "PENDING", lambda s: False)

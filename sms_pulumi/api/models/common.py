@@ -28,7 +28,7 @@ from __future__ import annotations
 import enum
 import re
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -112,6 +112,23 @@ def nested_secret_fields(model: type[BaseModel]) -> dict[str, frozenset[str]]:
             found = secret_fields(nested)
             if found:
                 out[info.alias or name] = found
+    return out
+
+
+def fit_to(model: type[BaseModel], data: Any) -> Any:
+    """`data` with only the keys `model` declares, recursively, None values left out: an answer of SMS
+    made fit to send back (response models keep unknown fields, request models refuse them)."""
+    if isinstance(data, list):
+        return [fit_to(model, item) for item in data]
+    if not isinstance(data, Mapping):
+        return data
+    out = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if data.get(key) is None:
+            continue
+        nested = _models_in(info.annotation)
+        out[key] = fit_to(nested[0], data[key]) if nested else data[key]
     return out
 
 

@@ -12,12 +12,10 @@ Durations and the choices behind them: AMBIGUITIES.md ("OMS task groups").
 
 from __future__ import annotations
 
-from typing import Any
-
 from sms_pulumi.api import codes
 from sms_pulumi.api.models.oms import TaskGroupStatus
 from sms_pulumi.emulator.errors import EmulatorError, error
-from sms_pulumi.emulator.records import GroupPhase, TaskGroupRecord
+from sms_pulumi.emulator.records import Doc, GroupPhase, TaskGroupRecord
 from sms_pulumi.emulator.timing import RateWindows
 
 SECOND = 1000
@@ -32,7 +30,6 @@ STOPPABLE = frozenset({TaskGroupStatus.WAITING, TaskGroupStatus.EXECUTING, TaskG
 SETTLING = frozenset({TaskGroupStatus.EXECUTING, TaskGroupStatus.MONITORING, TaskGroupStatus.PAUSING})
 DELETING = frozenset({TaskGroupStatus.WAITING_DELETE, TaskGroupStatus.DELETING})
 
-Doc = dict[str, Any]
 #: The two failed statuses: creating the group's tasks failed, or migrating.
 _FAILED = (TaskGroupStatus.CREATE_FAILED, TaskGroupStatus.MIGRATE_FAILED)
 

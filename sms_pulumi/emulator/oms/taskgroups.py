@@ -37,7 +37,6 @@ from sms_pulumi.emulator.state import emulator
 from sms_pulumi.emulator.store import Tx
 
 router = APIRouter()
-Doc = dict[str, object]
 
 # Shown for a group whose create body left them out (seed 004's defaults).
 _GROUP_DEFAULTS: dict[str, object] = {

@@ -12,13 +12,12 @@ false`` is left out; one with an ``adjust_size`` gets that size. Objects are add
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from sms_pulumi.api.models.sources import PutDisk, PutLogicalVolume, PutVolumeGroup
 from sms_pulumi.emulator.errors import error
-from sms_pulumi.emulator.records import SourceRecord
+from sms_pulumi.emulator.records import Doc, SourceRecord
 
-Doc = dict[str, Any]
 _VOLUME_FIELDS = ("device_use", "file_system", "index", "mount_point", "name", "size", "used_size", "uuid")
 
 

@@ -20,14 +20,11 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from sms_pulumi.api.models.tasks import ConsistencyCheck, ConsistencyResult, LogCollectStatus
 from sms_pulumi.emulator.errors import EmulatorError, error
-from sms_pulumi.emulator.records import CloneRun, Process, SubTaskRecord, TaskMode, TaskRecord
+from sms_pulumi.emulator.records import CloneRun, Doc, Process, SubTaskRecord, TaskMode, TaskRecord
 from sms_pulumi.emulator.timing import Phase, RateWindows, phase_at, phases
-
-Doc = dict[str, Any]
 
 SECOND = 1000
 ABORTING_MS = 10 * SECOND

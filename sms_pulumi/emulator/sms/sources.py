@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -40,13 +39,12 @@ from sms_pulumi.emulator.http import (
     respond,
     stored,
 )
-from sms_pulumi.emulator.records import MigProjectRecord, SourceRecord
+from sms_pulumi.emulator.records import Doc, MigProjectRecord, SourceRecord
 from sms_pulumi.emulator.sms import layout, lifecycle, views
 from sms_pulumi.emulator.state import Emulator, emulator
 from sms_pulumi.emulator.store import Tx
 
 router = APIRouter()
-Doc = dict[str, Any]
 
 MAX_SOURCES = 1000
 DEFAULT_PROJECT_KEY = "default_migproject"
@@ -111,8 +109,8 @@ def _source_body(tx: Tx, source: SourceRecord, now: int) -> Doc:
     view = views.source_view(tx, source, now)
     task = view.get("current_task")
     if task is not None:
-        current = views.project(SourceTask, task)
-        current["target_server"] = views.project(TargetServerRef, task.get("target_server") or {})
+        current = views.documented_only(SourceTask, task)
+        current["target_server"] = views.documented_only(TargetServerRef, task.get("target_server") or {})
         view["current_task"] = current
     return view
 
@@ -149,7 +147,7 @@ async def list_sources(request: Request) -> JSONResponse:
         items = [(s, v) for s, v in items if s.migproject_id == q.migproject]
     if q.vm_id is not None:
         items = [(s, v) for s, v in items if _target_vm(v) == q.vm_id]
-    found = [views.project(SourceServerSummary, v) for _, v in items]
+    found = [views.documented_only(SourceServerSummary, v) for _, v in items]
     return respond(ListSourceServersResponse, {"count": len(found), "source_servers": page(found, q)})
 
 
@@ -197,7 +195,7 @@ async def show_source(request: Request, source_id: str) -> JSONResponse:
     with emu.store.transaction() as tx:
         source = views.require(tx, SourceRecord, source_id)
         body = _source_body(tx, source, emu.now())
-    return JSONResponse(render(SourceServerDetail, views.project(SourceServerDetail, body)))
+    return JSONResponse(render(SourceServerDetail, views.documented_only(SourceServerDetail, body)))
 
 
 @router.put("/v3/sources/{source_id}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -52,14 +51,13 @@ from sms_pulumi.emulator.http import (
     respond,
     stored,
 )
-from sms_pulumi.emulator.records import SourceRecord, TaskRecord, TaskSim, TemplateRecord
+from sms_pulumi.emulator.records import Doc, SourceRecord, TaskRecord, TaskSim, TemplateRecord
 from sms_pulumi.emulator.sms import lifecycle, views
 from sms_pulumi.emulator.sms.layout import init_target_server
 from sms_pulumi.emulator.state import Emulator, emulator
 from sms_pulumi.emulator.store import Tx
 
 router = APIRouter()
-Doc = dict[str, Any]
 
 # Shown for a task whose create body left them out (their documented server defaults).
 _TASK_DEFAULTS = {"priority": 1, "speed_limit": 0, "start_target_server": True, "use_public_ip": True,
@@ -68,12 +66,12 @@ _TASK_DEFAULTS = {"priority": 1, "speed_limit": 0, "start_target_server": True, 
 
 def _wire(view: Doc, model: type[TaskDetail] | type[TaskSummary]) -> Doc:
     """Project a task view onto the show or list-item shape (embedded objects included)."""
-    body = views.project(model, view)
-    source = views.project(TaskSourceServer, view["source_server"])
+    body = views.documented_only(model, view)
+    source = views.documented_only(TaskSourceServer, view["source_server"])
     if model is TaskSummary:
         source.pop("migration_cycle", None)  # list items have no migration_cycle
     body["source_server"] = source
-    body["target_server"] = views.project(TaskTargetServer, view.get("target_server") or {})
+    body["target_server"] = views.documented_only(TaskTargetServer, view.get("target_server") or {})
     return body
 
 

@@ -9,15 +9,20 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from sms_pulumi.emulator.errors import EmulatorError, error
-from sms_pulumi.emulator.records import MigProjectRecord, Record, SourceRecord, TaskRecord, TemplateRecord
+from sms_pulumi.emulator.records import (
+    Doc,
+    MigProjectRecord,
+    Record,
+    SourceRecord,
+    TaskRecord,
+    TemplateRecord,
+)
 from sms_pulumi.emulator.sms import lifecycle
 from sms_pulumi.emulator.sms.layout import init_target_server
 from sms_pulumi.emulator.store import Tx
 
-Doc = dict[str, Any]
 
-
-def project(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+def documented_only(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     """Only the keys ``model`` declares (wire names): responses carry documented fields only."""
     out: dict[str, Any] = {}
     for name, field in model.model_fields.items():

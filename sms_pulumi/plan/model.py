@@ -8,9 +8,11 @@
       office-hours: [{start: "08:00", end: "18:00", speed: 50}]
     waves:
       - name: wave-1
-        run_state: running            # running | stopped | cut_over | not_managed
+        run_state: running            # running | tested | stopped | cut_over | not_managed
         template: linux-std
         bandwidth: office-hours
+        test_template: linux-test     # tested: clone each target from it (without: the migration drill)
+        clear_snapshots: true         # once cut over, release the snapshots SMS keeps (also on destroy)
         servers:
           - name: web-01              # the source server, by name ...
           - ip: 10.0.1.12             # ... or by IP
@@ -62,6 +64,7 @@ from sms_pulumi.api.models.common import (
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest
 from sms_pulumi.api.models.oms import CreateTaskGroupRequest
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest
+from sms_pulumi.api.models.tasks import UploadLogRequest
 from sms_pulumi.api.models.templates import TemplateSpec
 from sms_pulumi.resources.task_group import RUN_STATES as GROUP_RUN_STATES
 from sms_pulumi.resources.task_lifecycle import RUN_STATES
@@ -157,6 +160,10 @@ class ServerPlan(_Strict):
     bandwidth: str | None = None
     run_state: str | None = None
     migration_ip: str | None = None
+    consistency_check: bool | None = Field(
+        None, description="The task checks data consistency after each copy (set at creation).")
+    migration_drill: bool | None = Field(
+        None, description="The task can run the migration drill of `tested` (set at creation).")
 
     @field_validator("run_state")
     @classmethod
@@ -188,6 +195,14 @@ class WavePlan(_Strict):
     bandwidth: str | None = None
     #: Change it to restart tasks that failed again with the same error after a restart.
     retry: str | int | None = None
+    #: Change it to run one more sync round on the wave's cut-over tasks, then cut them over again.
+    resync: str | int | None = None
+    test_template: str | None = Field(None, description="`tested` clones each target from this template.")
+    clear_snapshots: bool = False
+    network_check: bool = False
+    consistency_check: bool | None = None
+    migration_drill: bool | None = None
+    upload_logs_to: str | None = Field(None, description="OBS bucket for the Agent logs of a failed task.")
     servers: list[ServerPlan] = Field(..., min_length=1)
 
     @field_validator("run_state")
@@ -321,6 +336,11 @@ def wire_problems(data: Mapping[str, Any]) -> list[Problem]:
     for name, rules in (bandwidth.items() if isinstance(bandwidth, Mapping) else ()):
         problems += _wire(SetSpeedLimitsRequest, {"speed_limit": rules}, ("bandwidth", name),
                           rename={"speed_limit": "windows"})
+    waves = data.get("waves")
+    for w, raw in enumerate(waves if isinstance(waves, list) else ()):
+        if isinstance(raw, Mapping) and isinstance(raw.get("upload_logs_to"), str):
+            problems += _wire(UploadLogRequest, {"log_bucket": raw["upload_logs_to"]}, ("waves", w),
+                              rename={"log_bucket": "upload_logs_to"})
     groups = data.get("object_storage")
     for g, raw in enumerate(groups if isinstance(groups, list) else ()):
         try:
@@ -338,12 +358,19 @@ def reference_problems(plan: Plan) -> list[Problem]:
     problems = []
     seen: dict[str, str] = {}
     for w, wave in enumerate(plan.waves):
-        for name, at in ((wave.template, "template"), (wave.bandwidth, "bandwidth")):
-            known = plan.templates if at == "template" else plan.bandwidth
+        for name, at in ((wave.template, "template"), (wave.bandwidth, "bandwidth"),
+                         (wave.test_template, "test_template")):
+            known = plan.bandwidth if at == "bandwidth" else plan.templates
             if name and name not in known:
                 problems.append(Problem(("waves", w, at), _no_such(at, name, known)))
         for s, server in enumerate(wave.servers):
             where: Path_ = ("waves", w, "servers", s)
+            if (server.run_state or wave.run_state) == "tested" and not wave.test_template and not (
+                    server.migration_drill if server.migration_drill is not None else wave.migration_drill):
+                problems.append(Problem(where if server.run_state else ("waves", w, "run_state"),
+                                        "tested needs a test_template on the wave (a clone of each target) "
+                                        "or migration_drill: true (the migration drill, chosen when the "
+                                        "tasks are created)"))
             for name, at in ((server.template, "template"), (server.bandwidth, "bandwidth")):
                 known = plan.templates if at == "template" else plan.bandwidth
                 if name and name not in known:
@@ -355,8 +382,9 @@ def reference_problems(plan: Plan) -> list[Problem]:
 
 
 def _no_such(kind: str, name: str, known: Mapping[str, Any]) -> str:
-    section = "templates" if kind == "template" else "bandwidth"
-    return f"no {kind} named {name!r} in {section} (there are: {', '.join(map(repr, known)) or 'none'})"
+    section = "bandwidth" if kind == "bandwidth" else "templates"
+    noun = "template" if kind == "test_template" else kind
+    return f"no {noun} named {name!r} in {section} (there are: {', '.join(map(repr, known)) or 'none'})"
 
 
 # -- loading, with errors that point into the file ------------------------------------------------

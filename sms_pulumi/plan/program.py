@@ -117,10 +117,14 @@ def _deploy(plan: Plan, export: bool) -> DeployedPlan:
         members = [s for s in servers if s.wave is wave]
         limits = [out.speed_limits[s.plan.key] for s in members if s.plan.key in out.speed_limits]
         out.waves[wave.name] = Wave(
-            wave.name, name=wave.name, run_state=wave.run_state, retry=wave.retry,
+            wave.name, name=wave.name, run_state=wave.run_state, retry=wave.retry, resync=wave.resync,
             tasks={s.plan.key: out.tasks[s.plan.key].id for s in members},
             run_states={s.plan.key: s.plan.run_state for s in members if s.plan.run_state} or None,
             servers={s.plan.key: _describe(s) for s in members},
+            test_template_id=out.templates[wave.test_template].id if wave.test_template else None,
+            clear_snapshots=wave.clear_snapshots or None, network_check=wave.network_check or None,
+            consistency_results=any(_task_flag(s, "consistency_check") for s in members) or None,
+            upload_logs_to=wave.upload_logs_to,
             opts=pulumi.ResourceOptions(depends_on=limits),  # windows first, then the start
         )
 
@@ -235,11 +239,21 @@ def _not_one(entry: ServerPlan, matches: list[SourceServerSummary], sources: Ite
 def _describe(server: Server) -> dict[str, Any]:
     """What a review says about the server: its source, its target, where the target comes from."""
     template = server.plan.template or server.wave.template
-    return {
+    label = {
         "source": f"{server.source.name} ({server.source.ip})",
         "target": server.plan.target_name or f"{server.source.name}-cloud",
         "template": template,
     }
+    if server.wave.test_template:
+        label["test_template"] = server.wave.test_template
+    return label
+
+
+def _task_flag(server: Server, name: str) -> bool | None:
+    """A task setting of the server's entry, else of its wave (None: SMS's default)."""
+    own: bool | None = getattr(server.plan, name)
+    wave: bool | None = getattr(server.wave, name)
+    return own if own is not None else wave
 
 
 def _old_names(server: Server, suffix: str = "") -> pulumi.ResourceOptions:
@@ -264,6 +278,8 @@ def _deploy_server(plan: Plan, server: Server, defaults: dict[str, Any], out: De
         target_server={"name": entry.target_name or f"{source.name}-cloud"},
         vm_template_id=out.templates[template_key].id if template_key else None,
         migration_ip=entry.migration_ip,
+        is_need_consistency_check=_task_flag(server, "consistency_check"),
+        need_migration_test=_task_flag(server, "migration_drill"),
         adopt_id=entry.adopt_id,
         opts=_old_names(server),
         **options,

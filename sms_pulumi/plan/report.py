@@ -32,7 +32,7 @@ from sms_pulumi.resources.types import SPEED_LIMIT, TASK, WAVE, short_type
 _SECOND_HALVES = {"delete-replaced", "discard-replaced", "read-replacement", "refresh", "read"}
 _OPS = {"create": "created", "update": "changed", "replace": "replaced", "delete": "deleted"}
 #: What a change of a task's run state does, in the report's words.
-_TRANSITIONS = {"running": "started", "stopped": "stopped", "cut_over": "cut over"}
+_TRANSITIONS = {"running": "started", "tested": "tested", "stopped": "stopped", "cut_over": "cut over"}
 
 
 @dataclass
@@ -177,20 +177,37 @@ def render_summary(acting: list[Change]) -> str:
 
 
 def render_attention(preview: Preview) -> list[str]:
-    """What cannot be undone, first: cut-overs and replacements."""
+    """What cannot be undone, first: cut-overs and replacements; then what costs: test clones and
+    resync rounds."""
     cut = [s for s in preview.servers if s.after == "cut_over" and s.before != "cut_over"]
     replaced = [c for c in preview.changes if c.op == "replace"]
-    if not cut and not replaced:
-        return []
-    lines = ["### ⚠ Cannot be undone", ""]
-    for s in cut:
-        lines.append(f"- **Cut over** `{s.key}` (wave `{s.wave}`): launches {_target(s)} and ends the "
-                     f"replication of {_source(s)}")
-    for c in replaced:
-        why = ", ".join(c.replace_reasons or c.changed) or "see the diff"
-        note = ": its migration starts again from zero" if c.kind == TASK else ""
-        lines.append(f"- **Replaced** {c.kind} `{c.name}` (deleted and created again because of {why}){note}")
-    return [*lines, ""]
+    lines = []
+    if cut or replaced:
+        lines += ["### ⚠ Cannot be undone", ""]
+        for s in cut:
+            lines.append(f"- **Cut over** `{s.key}` (wave `{s.wave}`): launches {_target(s)} and ends the "
+                         f"replication of {_source(s)}")
+        for c in replaced:
+            why = ", ".join(c.replace_reasons or c.changed) or "see the diff"
+            note = ": its migration starts again from zero" if c.kind == TASK else ""
+            lines.append(f"- **Replaced** {c.kind} `{c.name}` (deleted and created again because of "
+                         f"{why}){note}")
+        lines.append("")
+    clones = [s for s in preview.servers if s.after == "tested" and s.before != "tested"
+              and s.label.get("test_template")]
+    resynced = [name for name, w in preview.waves.items()
+                if w.op == "update" and "resync" in w.changed]
+    if clones or resynced:
+        lines += ["### Costs", ""]
+        for s in clones:
+            lines.append(f"- **Test clone** of `{s.key}` (wave `{s.wave}`): a server made from template "
+                         f"{s.label['test_template']}, billed until you delete it; {_source(s)} keeps "
+                         "syncing")
+        for name in resynced:
+            lines.append(f"- **Resync round** in wave `{name}`: its cut-over tasks replicate once more, "
+                         "then go to the wave's run state again")
+        lines.append("")
+    return lines
 
 
 def render_wave(name: str, preview: Preview) -> list[str]:
@@ -236,7 +253,7 @@ def _counts(servers: list[Server]) -> str:
             counts["moved out"] += 1
         if s.transition and (s.task is None or s.task.op != "delete"):
             counts[s.transition] += 1
-    order = ["created", "moved in", "changed", "replaced", "started", "cut over", "stopped",
+    order = ["created", "moved in", "changed", "replaced", "started", "tested", "cut over", "stopped",
              "no longer managed", "moved out", "deleted"]
     return ", ".join(f"{counts[k]} {k}" for k in order if counts[k]) or "none"
 

@@ -55,7 +55,7 @@ from sms_pulumi.resources._provider import (
 from sms_pulumi.resources.clients import settings, sms_client
 from sms_pulumi.resources.errors import GoneError, InputError
 from sms_pulumi.resources.inputs import CREATE_ONLY, FROM_SETTINGS, NOT_SENT, REPLACES, SmsResource, plain
-from sms_pulumi.resources.task_lifecycle import ACTIVE, STATE_REFUSALS
+from sms_pulumi.resources.task_lifecycle import ACTIVE, refused_in_state
 from sms_pulumi.resources.types import TASK, module_and_name
 from sms_pulumi.resources.waiters import StateWaiter
 
@@ -293,7 +293,7 @@ def _act(task_id: str, name: str, action: TaskAction) -> None:
     try:
         sms_client().task_action(task_id, action)
     except ApiError as exc:
-        if exc.error_code not in STATE_REFUSALS:
+        if not refused_in_state(action, exc.error_code):
             raise
         say(f"task {name}: {action} refused, the task moved on meanwhile ({exc.error_code})")
     task_index.forget()

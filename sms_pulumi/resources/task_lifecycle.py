@@ -56,12 +56,27 @@ ACTIONS: Mapping[TaskAction, ActionRule] = {
                    "5.4.7 `clone_test` (needs template_id); SMS.7721: only while syncing"),
         ActionRule(TaskAction.RESTART, frozenset({TaskState.MIGRATE_SUCCESS}), "SMS.7722",
                    "5.4.7 `restart`; SMS.7722: only after the target was launched"),
+        # The side processes (sms_pulumi.resources.task_processes): the task's state does not move.
+        ActionRule(TaskAction.MIGRATION_TEST, frozenset({TaskState.SYNCING}), "SMS.6005",
+                   "5.4.7 `migration_test` (CN only; the task needs need_migration_test); lifecycle.md 7: "
+                   "a drill runs while syncing"),
+        ActionRule(TaskAction.CLEAR, frozenset({TaskState.MIGRATE_SUCCESS}), "SMS.6005",
+                   "5.4.7 `clear` (CN only): releases the cut-over's snapshots; lifecycle.md 8"),
+        ActionRule(TaskAction.NETWORK_CHECK, frozenset(TaskState), "SMS.6005",
+                   "5.4.7 `network_check`: results in network_check_info; no state is named"),
     )
 }
 
-#: Answers that mean "not in the task's current state": the task moved on between our read and the
-#: action (another run, the console, a lost answer we sent again). The next read says where it is.
-STATE_REFUSALS = frozenset(rule.refused_with for rule in ACTIONS.values())
+#: Actions after which the task's state stays where it is: what they start is read from the task's
+#: side fields (clone_server, the source's state, network_check_info), not from its state.
+SIDE_ACTIONS = frozenset({TaskAction.CLONE_TEST, TaskAction.MIGRATION_TEST, TaskAction.CLEAR,
+                          TaskAction.NETWORK_CHECK})
+
+def refused_in_state(action: TaskAction, error_code: str | None) -> bool:
+    """SMS refused `action` because of the task's state: the task moved on between our read and the
+    action (another run, the console, a lost answer we sent again). The next read says where it is."""
+    return error_code == ACTIONS[action].refused_with
+
 
 #: `DELETE /v3/tasks/{id}` is accepted in these states (5.4.3/5.4.4, SMS.7719); 4.3 stops first.
 DELETABLE = PAUSED | FAILED | {TaskState.MIGRATE_SUCCESS}
@@ -98,6 +113,14 @@ GOALS: Mapping[str, Goal] = {
              acts=dict.fromkeys(ACTIVE, TaskAction.STOP),
              refuses={TaskState.MIGRATE_SUCCESS:
                       "it is cut over already: a finished migration cannot be paused"}),
+        # Started and syncing, with a test of the target done beside it (a clone from a template, or
+        # the migration drill): the last look before a cut-over. The test is judged by
+        # sms_pulumi.resources.task_processes; a cut-over task has gone past it.
+        Goal("tested", done=frozenset({TaskState.SYNCING}),
+             pending=frozenset({TaskState.RUNNING, TaskState.ABORTING, TaskState.SYNC_F_ROLLBACKING}),
+             acts=_RESTART,
+             refuses={TaskState.MIGRATE_SUCCESS: "it is cut over already: a test comes before the cut-over "
+                      "(the wave's `resync` runs one more sync round, after which it can be tested)"}),
         # Started, replicated, then launched on the target: irreversible.
         Goal("cut_over", done=frozenset({TaskState.MIGRATE_SUCCESS}),
              pending=frozenset({TaskState.RUNNING, TaskState.ABORTING, TaskState.SYNC_F_ROLLBACKING}),
@@ -109,19 +132,20 @@ GOALS: Mapping[str, Goal] = {
 RUN_STATES = (*GOALS, "not_managed")
 
 
-def effective_run_state(wanted: str | None, state: str | None) -> str | None:
+def effective_run_state(wanted: str | None, state: str | None, *, tested: bool = True) -> str | None:
     """Where a task is, in the words of `run_state`, judged against where it should be.
 
     Natural progress is not drift: a running task that reached SYNCING or MIGRATE_SUCCESS is still
     "running". A paused task is "stopped", a failed one "failed" (it counts as stopped when it should
-    be stopped), a task SMS no longer has "deleted".
+    be stopped), a task SMS no longer has "deleted". A syncing task whose test has not finished
+    (`tested` false) is "running".
     """
     if wanted in (None, "not_managed"):
         return wanted
     if state is None or state == TaskState.DELETING:
         return "deleted"
     goal = GOALS[wanted]
-    if state in goal.done:
+    if state in goal.done and (wanted != "tested" or tested):
         return wanted
     if state in FAILED:
         return "failed"

@@ -148,7 +148,7 @@ waves:
     lines = lines_of(path)
     assert any(line.startswith(f"{path}:2: templates.linux.volumetype:") and "'SSD'" in line
                for line in lines), lines
-    assert (f"{path}:4: waves[0].run_state: Input should be 'running', 'stopped', 'cut_over' or "
+    assert (f"{path}:4: waves[0].run_state: Input should be 'running', 'stopped', 'tested', 'cut_over' or "
             "'not_managed'") in lines
     assert any(line.startswith(f"{path}:4: waves[0].servers[0].run_state: Input should be") for line in lines)
 

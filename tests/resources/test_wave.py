@@ -66,9 +66,9 @@ def members(outs: dict[str, Any]) -> dict[str, str]:
 HOUR_MS = 3600 * 1000
 
 
-def task_in(provider_env: EmulatorServer, sms: SmsClient, wanted: str) -> str:
+def task_in(provider_env: EmulatorServer, sms: SmsClient, wanted: str, **changes: Any) -> str:
     """A task on web-01 brought to the state `wanted` (jumping the emulator's clock where it takes time)."""
-    task_id = make_tasks(sms, "web-01", syncing=wanted != "MIGRATE_SUCCESS")["web-01"]
+    task_id = make_tasks(sms, "web-01", syncing=wanted != "MIGRATE_SUCCESS", **changes)["web-01"]
     if wanted == "READY":
         return task_id
     provider_env.admin.clock(speed=1)

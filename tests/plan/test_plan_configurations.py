@@ -78,3 +78,12 @@ waves:
     assert _configurations(wave, web02) == {"SYNC_EXCLUDE_PATH": ["/tmp", "/var/cache"],
                                             "LINUX_CPU_LIMIT": "50"}
     assert _configurations(wave2, app) is None, "no settings: the task has none to manage"
+
+
+def test_the_realistic_example_sets_them() -> None:
+    plan = load_plan(Path(__file__).resolve().parents[2] / "examples" / "realistic" / "plan.yaml")
+    servers = {s.label: (w, s) for w, s in plan.servers()}
+    web = {"LINUX_CPU_LIMIT": "50", "SYNC_EXCLUDE_PATH": ["/tmp", "/var/tmp", "/var/cache"]}
+    assert _configurations(*servers["web-01"]) == web
+    assert _configurations(*servers["app-01"]) == {**web, "LINUX_IO_LIMIT": "100"}
+    assert _configurations(*servers["win-ad-01"]) is None

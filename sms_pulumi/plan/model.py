@@ -13,10 +13,12 @@
         bandwidth: office-hours
         test_template: linux-test     # tested: clone each target from it (without: the migration drill)
         clear_snapshots: true         # once cut over, release the snapshots SMS keeps (also on destroy)
+        configurations: {SYNC_EXCLUDE_PATH: [/tmp, /var/cache], LINUX_CPU_LIMIT: "50"}
         servers:
           - name: web-01              # the source server, by name ...
           - ip: 10.0.1.12             # ... or by IP
             type: MIGRATE_FILE
+            configurations: {LINUX_IO_LIMIT: "100"}   # merged over the wave's, key by key
           - name: app-01
             task_name: app-01-task    # the SMS task's name (default: the server's)
             adopt_id: 9879f7aa-...    # an existing task to manage instead of creating one
@@ -31,10 +33,10 @@ Secrets never sit in the plan: `*_config` names a Pulumi config value (`pulumi c
 Loading checks in two passes, and reports every problem of both at once, each on its own line with
 the file and the line of the offending key or value (`plan.yaml:14: waves[0].servers[2].type: ...`):
 the shape of the plan (these models; a key given twice is refused), then each part against the wire
-model the API client uses (templates, windows, task groups: the manual's constraints and
-enumerations, with the allowed values in the message) and the cross-references (template and
-bandwidth names, a server planned twice). The program adds the problems only SMS can tell (a
-server that is not registered: `Plan.problem` gives them the same form).
+model the API client uses (templates, windows, task groups, the tasks' special settings: the
+manual's constraints and enumerations, with the allowed values in the message) and the
+cross-references (template and bandwidth names, a server planned twice). The program adds the
+problems only SMS can tell (a server that is not registered: `Plan.problem` gives them the same form).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from sms_pulumi.api.models.oms import CreateTaskGroupRequest
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest
 from sms_pulumi.api.models.tasks import UploadLogRequest
 from sms_pulumi.api.models.templates import TemplateSpec
+from sms_pulumi.resources import task_configurations
 from sms_pulumi.resources.task_group import RUN_STATES as GROUP_RUN_STATES
 from sms_pulumi.resources.task_lifecycle import RUN_STATES
 
@@ -164,6 +167,8 @@ class ServerPlan(_Strict):
         None, description="The task checks data consistency after each copy (set at creation).")
     migration_drill: bool | None = Field(
         None, description="The task can run the migration drill of `tested` (set at creation).")
+    configurations: dict[str, Any] | None = Field(
+        None, description="Special settings of the task, laid over the wave's key by key (null drops one).")
 
     @field_validator("run_state")
     @classmethod
@@ -203,6 +208,8 @@ class WavePlan(_Strict):
     consistency_check: bool | None = None
     migration_drill: bool | None = None
     upload_logs_to: str | None = Field(None, description="OBS bucket for the Agent logs of a failed task.")
+    #: Special settings of every task of the wave (manual 5.10; sms_pulumi.resources.task_configurations).
+    configurations: dict[str, Any] | None = None
     servers: list[ServerPlan] = Field(..., min_length=1)
 
     @field_validator("run_state")
@@ -337,9 +344,13 @@ def wire_problems(data: Mapping[str, Any]) -> list[Problem]:
         problems += _wire(SetSpeedLimitsRequest, {"speed_limit": rules}, ("bandwidth", name),
                           rename={"speed_limit": "windows"})
     waves = data.get("waves")
-    for w, raw in enumerate(waves if isinstance(waves, list) else ()):
-        if isinstance(raw, Mapping) and isinstance(raw.get("upload_logs_to"), str):
-            problems += _wire(UploadLogRequest, {"log_bucket": raw["upload_logs_to"]}, ("waves", w),
+    for w, wave in enumerate(waves if isinstance(waves, list) else ()):
+        servers = wave.get("servers") if isinstance(wave, Mapping) else None
+        problems += _settings_problems(wave, ("waves", w))
+        for s, server in enumerate(servers if isinstance(servers, list) else ()):
+            problems += _settings_problems(server, ("waves", w, "servers", s))
+        if isinstance(wave, Mapping) and isinstance(wave.get("upload_logs_to"), str):
+            problems += _wire(UploadLogRequest, {"log_bucket": wave["upload_logs_to"]}, ("waves", w),
                               rename={"log_bucket": "upload_logs_to"})
     groups = data.get("object_storage")
     for g, raw in enumerate(groups if isinstance(groups, list) else ()):
@@ -351,6 +362,15 @@ def wire_problems(data: Mapping[str, Any]) -> list[Problem]:
                           rename={"src_node": "source", "dst_node": "destination",
                                   "bandwidth_policy": "bandwidth"})
     return problems
+
+
+def _settings_problems(entry: Any, at: Path_) -> list[Problem]:
+    """The special settings of a wave or a server, as the Task's check will see them."""
+    settings = entry.get("configurations") if isinstance(entry, Mapping) else None
+    if not isinstance(settings, Mapping):
+        return []  # absent, or not a mapping: the first pass says so
+    return [Problem((*at, "configurations", *p), message)
+            for p, message in task_configurations.problems(settings)]
 
 
 def reference_problems(plan: Plan) -> list[Problem]:

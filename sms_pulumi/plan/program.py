@@ -3,7 +3,8 @@
     from sms_pulumi.plan import deploy_plan
     deploy_plan("plan.yaml")
 
-Per server, a Task (and its bandwidth windows, a SpeedLimit) named after the server, not its wave:
+Per server, a Task (with its special settings: the wave's `configurations`, the server's laid over
+them key by key; and its bandwidth windows, a SpeedLimit) named after the server, not its wave:
 moving a server to another wave, renaming a wave or the task changes it in place, and replication
 goes on. Per wave, a Wave resource holds the run state of its tasks and carries it out for all of
 them at once (sms_pulumi.resources.wave); it starts after the bandwidth windows are set. Stacks made
@@ -280,6 +281,7 @@ def _deploy_server(plan: Plan, server: Server, defaults: dict[str, Any], out: De
         migration_ip=entry.migration_ip,
         is_need_consistency_check=_task_flag(server, "consistency_check"),
         need_migration_test=_task_flag(server, "migration_drill"),
+        configurations=_configurations(wave, entry),
         adopt_id=entry.adopt_id,
         opts=_old_names(server),
         **options,
@@ -289,6 +291,13 @@ def _deploy_server(plan: Plan, server: Server, defaults: dict[str, Any], out: De
         out.speed_limits[entry.key] = SpeedLimit(f"{entry.key}-bandwidth", task_id=task.id,
                                                  rules=plan.bandwidth[bandwidth],
                                                  opts=_old_names(server, "-bandwidth"))
+
+
+def _configurations(wave: WavePlan, entry: ServerPlan) -> dict[str, Any] | None:
+    """The task's special settings: the wave's, the server's laid over them key by key (null drops
+    one of the wave's for this server; "" clears it in SMS)."""
+    merged = {**(wave.configurations or {}), **(entry.configurations or {})}
+    return {k: v for k, v in merged.items() if v is not None} or None
 
 
 def _secret_config(config: pulumi.Config, key: str, where: str) -> pulumi.Output[str]:

@@ -16,12 +16,13 @@
             self._declare(resource_name, locals(), opts)
 
 What the provider must know of an input rides on its annotation (the markers below; no marker: it
-changes in place and is compared as the engine hands it back); the docstring's ``:param`` line
+changes in place and is compared as the engine hands it back; ``OwnRequest(model)``: it is sent with
+a request of its own, not in the create body); the docstring's ``:param`` line
 documents it; the resource's wire model checks its value. From that one declaration come the
 provider's field specs (``Field``: what diff compares, which names check accepts, what replaces), the
 property map handed to the engine, and which properties are secret. Output-only properties are the
 class's ``pulumi.Output`` annotations. A test checks that each parameter has its ``:param`` line and
-that what is sent to the API is a field of the wire model.
+that what is sent to the API is a field of the wire model (of its own request's model, if it has one).
 """
 
 from __future__ import annotations
@@ -79,6 +80,14 @@ class Normalise:
 
 
 @dataclass(frozen=True)
+class OwnRequest:
+    """Sent with a request of its own (`model` is its body), not in the resource's create or update
+    body: e.g. a task's special settings (``POST /v3/tasks/{id}/configuration-setting``)."""
+
+    model: type
+
+
+@dataclass(frozen=True)
 class Field:
     """One input of a resource, as the diff and the read-back see it."""
 
@@ -89,6 +98,8 @@ class Field:
     from_settings: bool = False
     create_only: bool = False
     sent: bool = True
+    #: The wire model of the request of its own it is sent with (None: the create/update body's).
+    own_request: type | None = None
     secret: bool = False
 
 
@@ -112,11 +123,12 @@ def fields_of(init: Callable[..., None]) -> tuple[Field, ...]:
             continue
         metadata = getattr(hints.get(name), "__metadata__", ())
         normalise = next((m.apply for m in metadata if isinstance(m, Normalise)), plain)
+        own_request = next((m.model for m in metadata if isinstance(m, OwnRequest)), None)
         fields.append(Field(
             name, replace=REPLACES in metadata, normalise=normalise,
             server_default=SERVER_DEFAULT in metadata or FROM_SETTINGS in metadata,
             from_settings=FROM_SETTINGS in metadata, create_only=CREATE_ONLY in metadata,
-            sent=NOT_SENT not in metadata, secret=SECRET in metadata,
+            sent=NOT_SENT not in metadata, own_request=own_request, secret=SECRET in metadata,
         ))
     return tuple(fields)
 

@@ -7,8 +7,9 @@ disks default to the layout SMS recommends for the source (`init_target_server` 
 `GET /v3/sources/{id}`).
 
 What changes in place: what `PUT /v3/tasks/{id}` takes (name, priority, speed limit, migration IP,
-target server, template, region/project, ...). What the API cannot change (the source server, sync
-mode, checks chosen at creation) replaces the task.
+target server, template, region/project, ...), and the special settings (`configurations`, sent
+with their own request after the create: sms_pulumi.resources.task_configurations). What the API
+cannot change (the source server, sync mode, checks chosen at creation) replaces the task.
 
 A task does not say whether it runs: its wave does (sms_pulumi.resources.wave), for all its tasks at
 once. So create and update return as soon as SMS has the task, and a wave of a hundred servers does
@@ -22,14 +23,15 @@ Delete never strands a running migration: a running task is paused (ABORT) first
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from sms_pulumi.api.errors import ApiError, ConfigurationError, NotFoundError
-from sms_pulumi.api.models.common import fit_to
+from sms_pulumi.api.models.common import field_path, fit_to
+from sms_pulumi.api.models.config import SetConfigSettingRequest
 from sms_pulumi.api.models.sources import PhysicalVolumeSpec, VolumeGroupSpec
 from sms_pulumi.api.models.tasks import (
     CreateTaskRequest,
@@ -41,7 +43,7 @@ from sms_pulumi.api.models.tasks import (
     TaskSummary,
     UpdateTaskRequest,
 )
-from sms_pulumi.resources import task_index
+from sms_pulumi.resources import task_configurations, task_index
 from sms_pulumi.resources._provider import (
     BaseProvider,
     as_written,
@@ -54,7 +56,16 @@ from sms_pulumi.resources._provider import (
 )
 from sms_pulumi.resources.clients import settings, sms_client
 from sms_pulumi.resources.errors import GoneError, InputError
-from sms_pulumi.resources.inputs import CREATE_ONLY, FROM_SETTINGS, NOT_SENT, REPLACES, SmsResource, plain
+from sms_pulumi.resources.inputs import (
+    CREATE_ONLY,
+    FROM_SETTINGS,
+    NOT_SENT,
+    REPLACES,
+    Normalise,
+    OwnRequest,
+    SmsResource,
+    plain,
+)
 from sms_pulumi.resources.task_lifecycle import ACTIVE, refused_in_state
 from sms_pulumi.resources.types import TASK, module_and_name
 from sms_pulumi.resources.waiters import StateWaiter
@@ -66,12 +77,14 @@ _READ_TAKES_INPUTS = "inputs" in inspect.signature(ReadResult.__init__).paramete
 
 def _in_place() -> list[str]:
     """What PUT /v3/tasks/{id} changes in place, as the API names it (the target server aside)."""
-    return [f.name for f in TaskProvider.FIELDS if f.sent and not f.replace and f.name != "target_server"]
+    return [f.name for f in TaskProvider.FIELDS
+            if f.sent and f.own_request is None and not f.replace and f.name != "target_server"]
 
 
 def _at_creation() -> list[str]:
     """What only a create sets (a change replaces the task), the source server aside."""
-    return [f.name for f in TaskProvider.FIELDS if f.sent and f.replace and f.name != "source_server_id"]
+    return [f.name for f in TaskProvider.FIELDS
+            if f.sent and f.own_request is None and f.replace and f.name != "source_server_id"]
 
 
 def _from_settings() -> list[str]:
@@ -114,6 +127,8 @@ class TaskProvider(BaseProvider):
         named = {f.property for f in failures}
         in_place = {k: body[k] for k in _in_place() if k in body}
         failures += [f for f in validation_failures(UpdateTaskRequest, in_place) if f.property not in named]
+        failures += [CheckFailure(field_path(("configurations", *at)), reason)
+                     for at, reason in task_configurations.problems(news.get("configurations"))]
         return failures
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -147,6 +162,8 @@ class TaskProvider(BaseProvider):
                     lambda: client.create_task(request),
                     lambda: [t for t in client.find_tasks_by_source(source_id) if t.name == request.name],
                 )
+        # Should this fail, the next `pulumi up` finds the task again (above) and sends them again.
+        task_configurations.apply(task_id, props.get("configurations"))
         task_index.forget()
         return CreateResult(task_id, _outputs(props, client.show_task(task_id)))
 
@@ -170,6 +187,9 @@ class TaskProvider(BaseProvider):
                 _put(id_, news, live)
                 task_index.forget()
                 live = client.show_task(id_)
+            if "configurations" in changed:
+                task_configurations.apply(id_, news.get("configurations"), olds.get("configurations"))
+                task_index.forget()
         except NotFoundError:
             raise GoneError(
                 f"task {news.get('name')!r} ({id_}) was deleted outside Pulumi: run `pulumi refresh` (it "
@@ -328,6 +348,9 @@ def _outputs(props: Mapping[str, Any], live: TaskDetail | TaskSummary) -> dict[s
         value = getattr(live, key, None)
         outs[key] = plain(props.get(key)) if value is None else value
     outs["source_server_id"] = live.source_server.id if live.source_server else props.get("source_server_id")
+    # Only a list item carries the settings (special_config); the show answer has none to compare.
+    outs["configurations"] = task_configurations.read_back(
+        props.get("configurations"), live.special_config if isinstance(live, TaskSummary) else None)
     target = plain(props.get("target_server"))
     live_target = live.target_server.model_dump(mode="json", exclude_none=True) if live.target_server else {}
     if isinstance(target, dict):
@@ -369,6 +392,10 @@ class Task(SmsResource, provider=TaskProvider, **module_and_name(TASK)):
         is_need_consistency_check: Annotated[pulumi.Input[bool] | None, REPLACES] = None,
         need_migration_test: Annotated[pulumi.Input[bool] | None, REPLACES] = None,
         auto_install_pvdriver: Annotated[pulumi.Input[bool] | None, REPLACES] = None,
+        configurations: Annotated[
+            pulumi.Input[Mapping[str, pulumi.Input[str | Sequence[str]]]] | None,
+            OwnRequest(SetConfigSettingRequest), Normalise(task_configurations.joined),
+        ] = None,
         wait_timeout: Annotated[pulumi.Input[float] | None, NOT_SENT] = None,
         adopt_id: Annotated[pulumi.Input[str] | None, CREATE_ONLY, NOT_SENT] = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -399,6 +426,9 @@ class Task(SmsResource, provider=TaskProvider, **module_and_name(TASK)):
         :param is_need_consistency_check: Run a consistency check.
         :param need_migration_test: Enable the migration drill.
         :param auto_install_pvdriver: Install PV drivers on the target (undocumented field of 4.1).
+        :param configurations: Special settings (manual 5.10), setting -> value, e.g.
+            ``{"SYNC_EXCLUDE_PATH": ["/tmp", "/var/cache"], "LINUX_CPU_LIMIT": "50"}``: strings, a list
+            is joined with commas. Only the keys given are managed; a key taken out is cleared.
         :param wait_timeout: Bound of the waits of a delete (pause, then gone), seconds
             (default: HW_WAIT_TIMEOUT or 1800). The run state is the wave's (``Wave``).
         :param adopt_id: ID of an existing task to bring under management instead of creating one.

@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure
 
+from sms_pulumi.api.models.config import CONFIG_KEYS
 from sms_pulumi.api.models.oms import CloudType
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.resources import clients
@@ -267,6 +268,7 @@ TASK_VALID: dict[str, Any] = {
     "exist_server": False, "use_public_ip": True, "start_target_server": True, "wait_timeout": 600,
     "region_name": "cn-north-4", "region_id": "cn-north-4", "project_name": "cn-north-4",
     "project_id": "0" * 32,
+    "configurations": {"SYNC_EXCLUDE_PATH": ["/tmp", "/var/cache"], "LINUX_CPU_LIMIT": "50"},
 }
 TASK = Case(
     "Task", TaskProvider, TASK_VALID,
@@ -300,6 +302,19 @@ TASK = Case(
         "is_need_consistency_check": bad_bool(),
         "need_migration_test": bad_bool(),
         "auto_install_pvdriver": bad_bool(),
+        "configurations": st.one_of(
+            non_dict(),
+            # An unknown setting, a value that is no text, one out of its format.
+            st.text(string.ascii_uppercase + "_", min_size=1, max_size=12).filter(
+                lambda k: k not in CONFIG_KEYS).map(lambda k: {"LINUX_CPU_LIMIT": "50", k: "1"}),
+            with_key(TASK_VALID["configurations"], "LINUX_CPU_LIMIT",
+                     # (an empty list is "": that clears the setting)
+                     st.one_of(st.integers(), st.booleans(), _containers.filter(lambda v: v != []),
+                               st.integers().filter(lambda n: not 1 <= n <= 100).map(str))),
+            with_key(TASK_VALID["configurations"], "SYNC_EXCLUDE_PATH",
+                     st.lists(st.text(string.ascii_lowercase, min_size=1, max_size=5),
+                              min_size=1, max_size=3)),
+        ),
         "wait_timeout": st.one_of(st.integers(max_value=0), st.booleans(), st.text(min_size=1, max_size=4),
                                   _containers,
                                   st.floats(max_value=0, allow_nan=False, allow_infinity=False)),

@@ -35,6 +35,7 @@ from .common import QueryModel, RequestModel, ResponseModel
 __all__ = [
     "CONFIG_KEYS",
     "CONFIG_VALUE_FORMATS",
+    "SETTINGS_PER_POST",
     "AgentConfigResponse",
     "ConfigItem",
     "ConfigItemSpec",
@@ -141,7 +142,11 @@ CONFIG_VALUE_FORMATS: Mapping[str, str] = {key.value: text for key, (text, _) in
 
 
 def check_config_value(key: str, value: str) -> str:
-    """``value`` if it has the format of ``key`` (``""`` always does: it clears the setting)."""
+    """``value`` if it has the format of ``key`` (``""`` always does: it clears the setting).
+
+    The error does not repeat the key: a plan or a resource input names it in the error's place
+    (``configurations.LINUX_CPU_LIMIT``), the wire model beside its index.
+    """
     if key not in CONFIG_KEYS:
         raise ValueError(f"unknown config_key {key!r}; expected one of {', '.join(sorted(CONFIG_KEYS))}")
     _, check = _FORMATS[ConfigKey(key)]
@@ -149,7 +154,7 @@ def check_config_value(key: str, value: str) -> str:
         try:
             check(value)
         except ValueError as exc:
-            raise ValueError(f"{key}: {exc} (expected {CONFIG_VALUE_FORMATS[key]})") from None
+            raise ValueError(f"{exc} (expected {CONFIG_VALUE_FORMATS[key]})") from None
     return value
 
 
@@ -176,15 +181,20 @@ class ConfigItemSpec(ConfigItem, RequestModel):
             return value
         try:
             return check_config_value(key, value)
-        except ValueError as exc:
-            raise PydanticCustomError("config_value", str(exc)) from None
+        except ValueError as exc:  # at `configurations.N.config_value`: say which key it is
+            raise PydanticCustomError("config_value", f"{key}: {exc}") from None
+
+
+#: ``POST .../configuration-setting`` carries at most this many settings (manual 5.10.1: 0-10 items).
+SETTINGS_PER_POST = 10
 
 
 class SetConfigSettingRequest(RequestModel):
     """Body of ``POST /v3/tasks/{task_id}/configuration-setting`` (manual 5.10.1); answered by ``{}``."""
 
     configurations: list[ConfigItemSpec] = Field(
-        ..., max_length=10, description="Settings to store (at most 10 per call; upserted by key)."
+        ..., max_length=SETTINGS_PER_POST,
+        description="Settings to store (at most 10 per call; upserted by key).",
     )
 
 

@@ -5,6 +5,8 @@
                                  offline, against the local emulator (started if need be)
     sms-pulumi emulator ...      run the local SMS/OMS emulator in the foreground
     sms-pulumi report FILE       turn `pulumi preview --json` output into a Markdown review summary
+    sms-pulumi status            the waves of the stack here (or --cwd DIR) as SMS shows them now:
+                                 source servers per state, each task, the errors SMS records
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         from sms_pulumi.local import run_pulumi
 
         return run_pulumi(rest)
+    if command == "status":
+        from sms_pulumi.status import run_status
+
+        return run_status(rest)
     if command == "report":
         from sms_pulumi.plan.report import main as report_main
 

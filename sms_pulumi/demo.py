@@ -47,6 +47,7 @@ def _summary(ws: PulumiWorkspace, url: str) -> str:
     """What the stack holds, and each task's live state read from the emulator just now."""
     from sms_pulumi.api.credentials import ProviderSettings
     from sms_pulumi.api.sms import SmsClient
+    from sms_pulumi.status import dashboard
 
     kinds: dict[str, int] = {}
     for resource in ws.resources():
@@ -55,21 +56,8 @@ def _summary(ws: PulumiWorkspace, url: str) -> str:
     creds = credentials()
     client = SmsClient(ProviderSettings.load(env=endpoint_env(url, creds["access_key"], creds["secret_key"],
                                                               creds["project_id"])))
-    rows = [("wave", "server", "run_state", "live state", "steps done", "target server")]
-    for wave, tasks in sorted(ws.outputs().items()):
-        if not wave.startswith("wave-") or not isinstance(tasks, dict):
-            continue
-        for server, task in sorted(tasks.items()):
-            live = client.show_task(task["task_id"])
-            steps = live.sub_tasks or []
-            done = sum(1 for s in steps if (s.progress or 0) >= 100)
-            target = (live.target_server.vm_id if live.target_server else None) or "-"
-            rows.append((wave, server, str(task.get("run_state")), str(live.state), f"{done}/{len(steps)}",
-                         target))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    table = "\n".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
     made = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-    return f"The stack holds: {made}.\n\n{table}"
+    return f"The stack holds: {made}.\n\n{dashboard(client, ws.outputs())}"
 
 
 def run_demo(*, destroy: bool = False) -> int:
@@ -94,6 +82,7 @@ def run_demo(*, destroy: bool = False) -> int:
         "stand-in for the Huawei Cloud SMS/OMS APIs. " + _summary(ws, url) + "\n\n"
         "Wave 1 is migrating (its tasks keep syncing until the plan says cut_over); wave 2 is prepared\n"
         "and stopped. Look further with:\n"
+        "  .venv/bin/sms-pulumi status                        # the waves as SMS shows them now\n"
         "  .venv/bin/sms-pulumi pulumi stack output --json    # outputs again\n"
         "  .venv/bin/sms-pulumi pulumi refresh                # read the live state back (drift)\n"
         "  .venv/bin/sms-pulumi pulumi preview --diff         # what a change of the plan would do\n"

@@ -137,8 +137,9 @@ _USER_CHOICES = ("PULUMI_BACKEND_URL", "PULUMI_HOME", "PULUMI_CONFIG_PASSPHRASE"
                  "PULUMI_CONFIG_PASSPHRASE_FILE")
 
 
-def run_pulumi(args: list[str]) -> int:
-    """`sms-pulumi pulumi [--cwd DIR] ARGS`: pulumi ARGS for the project in DIR (default: here)."""
+def project_args(args: list[str]) -> tuple[Path, list[str]] | None:
+    """The project folder (`--cwd DIR`, default here) and the other arguments; None, said, if the
+    folder holds no Pulumi project."""
     project = Path.cwd()
     if args[:1] == ["--cwd"] and len(args) > 1:
         project, args = Path(args[1]), args[2:]
@@ -146,7 +147,21 @@ def run_pulumi(args: list[str]) -> int:
         project, args = Path(args[0].removeprefix("--cwd=")), args[1:]
     if not (project / "Pulumi.yaml").exists() and not (project / "Pulumi.yml").exists():
         say(f"{project.resolve()} holds no Pulumi project (Pulumi.yaml): cd into one, or give --cwd DIR")
-        return 2
+        return None
+    return project, args
+
+
+def local_env() -> dict[str, str]:
+    """The local emulator's HW_* variables (started if need be), and the user's own Pulumi choices."""
     env = emulator_env(ensure_emulator())
     env.update({k: os.environ[k] for k in _USER_CHOICES if os.environ.get(k)})
-    return workspace(project, None, env).run(*args, check=False, stream=True, timeout=None).returncode
+    return env
+
+
+def run_pulumi(args: list[str]) -> int:
+    """`sms-pulumi pulumi [--cwd DIR] ARGS`: pulumi ARGS for the project in DIR (default: here)."""
+    found = project_args(args)
+    if found is None:
+        return 2
+    project, rest = found
+    return workspace(project, None, local_env()).run(*rest, check=False, stream=True, timeout=None).returncode

@@ -15,12 +15,12 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def demo(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def demo(state: Path, *args: str, command: str = "demo") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HW_", "PULUMI_"))}
     env["SMS_PULUMI_STATE_DIR"] = str(state)
     return subprocess.run(
-        [sys.executable, "-m", "sms_pulumi.cli", "demo", *args],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
+        [sys.executable, "-m", "sms_pulumi.cli", command, *args],
+        env=env, capture_output=True, text=True, timeout=300, check=False, cwd=Path(__file__).parents[2],
     )
 
 
@@ -46,9 +46,17 @@ def test_demo_up_again_destroy(tmp_path: Path) -> None:
         assert f"reusing the emulator at {url}" in again.stderr
         assert "18 unchanged" in again.stdout
 
+        # The dashboard the demo points to: three reads, each wave's tasks as SMS shows them now.
+        status = demo(state, command="status")
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert status.stdout.startswith("Source servers: "), status.stdout
+        rows = [line.split() for line in status.stdout.splitlines() if line.startswith("  wave-")]
+        assert [(row[0], row[1]) for row in rows] == [(row[0], row[1]) for row in table]
+
         # The generated secret key stays in its file, off the terminal.
         secret_key = json.loads((state / "credentials.json").read_text())["secret_key"]
-        assert secret_key not in first.stdout + first.stderr + again.stdout + again.stderr
+        assert secret_key not in (first.stdout + first.stderr + again.stdout + again.stderr + status.stdout
+                                  + status.stderr)
 
         down = demo(state, "--destroy")
         assert down.returncode == 0, down.stdout + down.stderr

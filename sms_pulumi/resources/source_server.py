@@ -37,7 +37,7 @@ from typing import Annotated, Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
-from sms_pulumi.api.errors import ApiError, NotFoundError
+from sms_pulumi.api.errors import ApiError, NotFoundError, is_not_found
 from sms_pulumi.api.models.common import RequestModel
 from sms_pulumi.api.models.source_layout import is_system_disk, layout_problems
 from sms_pulumi.api.models.sources import (
@@ -163,9 +163,9 @@ class SourceServerProvider(BaseProvider):
                 client.delete_source(id_)
             else:
                 _put(id_, _changes({}, props, props.get("before") or {}, live, changed=None))
-        except NotFoundError:
-            return  # gone already: nothing to put back, nothing to delete
         except ApiError as exc:
+            if is_not_found(exc, "source"):
+                return  # gone already: nothing to put back, nothing to delete
             if exc.error_code != "SMS.7601":
                 raise
             raise StateError(

@@ -18,6 +18,14 @@
           - name: app-01
             task_name: app-01-task    # the SMS task's name (default: the server's)
             adopt_id: 9879f7aa-...    # an existing task to manage instead of creating one
+          - name: web-02
+            disks:                    # by the name the source reports; sizes in GB (GiB)
+              /dev/vda: {size: 60, partitions: {/dev/vda2: {size: 59}}}
+              /dev/vdb: {migrate: false}
+          - name: db-01
+            volume_groups:
+              vg_data: {size: 260, logical_volumes: {/dev/vg_data/lv_pgdata: {size: 250}}}
+            on_destroy: delete        # move_back (default) | leave | delete; also per wave
     object_storage:                   # OMS task groups
       - name: assets
         source: {cloud_type: ALIYUN, region: cn-hangzhou, bucket: old-assets,
@@ -25,6 +33,11 @@
         destination: {region: cn-north-4, bucket: assets, ak_config: dstAk, sk_config: dstSk}
 
 Secrets never sit in the plan: `*_config` names a Pulumi config value (`pulumi config set --secret`).
+
+Every server of the plan is also a SourceServer: the plan's migration project holds it (moved there
+on create), its disk settings shape the target layout its task gets, and `on_destroy` says what
+destroy does with its record (sms_pulumi.resources.source_server). The plan says sizes in GB (GiB,
+1024^3 bytes, rounded to the MiB) as people do; the resource takes bytes, as the wire does.
 
 Loading checks in two passes, and reports every problem of both at once, each on its own line with
 the file and the line of the offending key or value (`plan.yaml:14: waves[0].servers[2].type: ...`):
@@ -63,6 +76,7 @@ from sms_pulumi.api.models.migprojects import CreateMigProjectRequest
 from sms_pulumi.api.models.oms import CreateTaskGroupRequest
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest
 from sms_pulumi.api.models.templates import TemplateSpec
+from sms_pulumi.resources.source_server import ON_DESTROY
 from sms_pulumi.resources.task_group import RUN_STATES as GROUP_RUN_STATES
 from sms_pulumi.resources.task_lifecycle import RUN_STATES
 
@@ -142,6 +156,58 @@ def _run_state(value: str | None, allowed: tuple[str, ...]) -> str | None:
     return value
 
 
+#: The plan's names of the disk settings, by the resource's (wire) names.
+PLAN_NAMES = {"adjust_size": "size", "need_migration": "migrate", "physical_volumes": "partitions"}
+MIB = 1024**2
+
+
+def plan_path(path: tuple[str, ...]) -> tuple[str, ...]:
+    """A path into a SourceServer's disk settings, as the plan writes it (`disks./dev/vdb.size`)."""
+    return tuple(PLAN_NAMES.get(part, part) for part in path)
+
+
+class VolumePlan(_Strict):
+    """A partition or logical volume: its size on the target, or that it stays behind."""
+
+    size: float | None = Field(None, gt=0, description="Size on the target, GB (GiB); default: the source's.")
+    migrate: bool | None = Field(None, description="False: not migrated (default: migrated).")
+
+    def settings(self) -> dict[str, Any]:
+        """As the SourceServer takes it: bytes, wire names."""
+        out: dict[str, Any] = {}
+        if self.size is not None:
+            out["adjust_size"] = round(self.size * 1024) * MIB
+        if self.migrate is not None:
+            out["need_migration"] = self.migrate
+        return out
+
+
+class DiskPlan(VolumePlan):
+    """A disk of the source, by the name it reports (`/dev/vdb`, `Disk 1`)."""
+
+    partitions: dict[str, VolumePlan] = Field(default_factory=dict)
+
+    def settings(self) -> dict[str, Any]:
+        inner = {name: p.settings() for name, p in self.partitions.items()}
+        return {**super().settings(), **({"physical_volumes": inner} if inner else {})}
+
+
+class VolumeGroupPlan(VolumePlan):
+    """An LVM volume group of the source, by name."""
+
+    logical_volumes: dict[str, VolumePlan] = Field(default_factory=dict)
+
+    def settings(self) -> dict[str, Any]:
+        inner = {name: v.settings() for name, v in self.logical_volumes.items()}
+        return {**super().settings(), **({"logical_volumes": inner} if inner else {})}
+
+
+def _on_destroy(value: str | None) -> str | None:
+    if value is not None and value not in ON_DESTROY:
+        raise ValueError(f"Input should be {_one_of(ON_DESTROY)}")
+    return value
+
+
 class ServerPlan(_Strict):
     """One source server to migrate: found by name or IP; every other field overrides the wave's."""
 
@@ -157,11 +223,25 @@ class ServerPlan(_Strict):
     bandwidth: str | None = None
     run_state: str | None = None
     migration_ip: str | None = None
+    disks: dict[str, DiskPlan] = Field(default_factory=dict)
+    volume_groups: dict[str, VolumeGroupPlan] = Field(default_factory=dict)
+    on_destroy: str | None = Field(None, description="What destroy does with the source's record.")
 
     @field_validator("run_state")
     @classmethod
     def _known_run_state(cls, value: str | None) -> str | None:
         return _run_state(value, RUN_STATES)
+
+    @field_validator("on_destroy")
+    @classmethod
+    def _known_on_destroy(cls, value: str | None) -> str | None:
+        return _on_destroy(value)
+
+    def source_settings(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The disk and volume-group settings of its SourceServer (None: none given)."""
+        disks = {name: d.settings() for name, d in self.disks.items()}
+        groups = {name: g.settings() for name, g in self.volume_groups.items()}
+        return disks or None, groups or None
 
     @model_validator(mode="after")
     def _identified(self) -> Self:
@@ -188,12 +268,19 @@ class WavePlan(_Strict):
     bandwidth: str | None = None
     #: Change it to restart tasks that failed again with the same error after a restart.
     retry: str | int | None = None
+    #: What destroy does with the records of its servers (a server may say otherwise).
+    on_destroy: str | None = None
     servers: list[ServerPlan] = Field(..., min_length=1)
 
     @field_validator("run_state")
     @classmethod
     def _known_run_state(cls, value: str) -> str:
         return _run_state(value, RUN_STATES) or value
+
+    @field_validator("on_destroy")
+    @classmethod
+    def _known_on_destroy(cls, value: str | None) -> str | None:
+        return _on_destroy(value)
 
 
 class NodePlan(BaseModel):

@@ -137,6 +137,8 @@ _ROWS = (
          K.VALIDATION),
     _row("SMS.6540", 400, "Partitions on target servers running Windows cannot be reduced.",
          "5.3.5; 6.1", K.VALIDATION),
+    _row("SMS.6541", 400, "The VG size is smaller than the combined size of all LVs.", "5.3.5; 6.1",
+         K.VALIDATION),
     _row("SMS.6601", 400, "Invalid OS type.", "5.4.1; 6.1", K.VALIDATION),
     _row("SMS.6610", 400, "The OS in the task conflicts with the source server OS.", "5.4.1; 6.1",
          K.VALIDATION),

@@ -22,6 +22,14 @@
           - name: app-01
             task_name: app-01-task    # the SMS task's name (default: the server's)
             adopt_id: 9879f7aa-...    # an existing task to manage instead of creating one
+          - name: web-02
+            disks:                    # by the name the source reports; sizes in GB (GiB)
+              /dev/vda: {size: 60, partitions: {/dev/vda2: {size: 59}}}
+              /dev/vdb: {migrate: false}
+          - name: db-01
+            volume_groups:
+              vg_data: {size: 260, logical_volumes: {/dev/vg_data/lv_pgdata: {size: 250}}}
+            on_destroy: delete        # move_back (default) | leave | delete; also per wave
     object_storage:                   # OMS task groups
       - name: assets
         source: {cloud_type: ALIYUN, region: cn-hangzhou, bucket: old-assets,
@@ -29,6 +37,11 @@
         destination: {region: cn-north-4, bucket: assets, ak_config: dstAk, sk_config: dstSk}
 
 Secrets never sit in the plan: `*_config` names a Pulumi config value (`pulumi config set --secret`).
+
+Every server of the plan is also a SourceServer: the plan's migration project holds it (moved there
+on create), its disk settings shape the target layout its task gets, and `on_destroy` says what
+destroy does with its record (sms_pulumi.resources.source_server). The plan says sizes in GB (GiB,
+1024^3 bytes, rounded to the MiB) as people do; the resource takes bytes, as the wire does.
 
 Loading checks in two passes, and reports every problem of both at once, each on its own line with
 the file and the line of the offending key or value (`plan.yaml:14: waves[0].servers[2].type: ...`):
@@ -69,6 +82,7 @@ from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest
 from sms_pulumi.api.models.tasks import UploadLogRequest
 from sms_pulumi.api.models.templates import TemplateSpec
 from sms_pulumi.resources import task_configurations
+from sms_pulumi.resources.source_server import ON_DESTROY
 from sms_pulumi.resources.task_group import RUN_STATES as GROUP_RUN_STATES
 from sms_pulumi.resources.task_lifecycle import RUN_STATES
 
@@ -148,6 +162,58 @@ def _run_state(value: str | None, allowed: tuple[str, ...]) -> str | None:
     return value
 
 
+#: The plan's names of the disk settings, by the resource's (wire) names.
+PLAN_NAMES = {"adjust_size": "size", "need_migration": "migrate", "physical_volumes": "partitions"}
+MIB = 1024**2
+
+
+def plan_path(path: tuple[str, ...]) -> tuple[str, ...]:
+    """A path into a SourceServer's disk settings, as the plan writes it (`disks./dev/vdb.size`)."""
+    return tuple(PLAN_NAMES.get(part, part) for part in path)
+
+
+class VolumePlan(_Strict):
+    """A partition or logical volume: its size on the target, or that it stays behind."""
+
+    size: float | None = Field(None, gt=0, description="Size on the target, GB (GiB); default: the source's.")
+    migrate: bool | None = Field(None, description="False: not migrated (default: migrated).")
+
+    def settings(self) -> dict[str, Any]:
+        """As the SourceServer takes it: bytes, wire names."""
+        out: dict[str, Any] = {}
+        if self.size is not None:
+            out["adjust_size"] = round(self.size * 1024) * MIB
+        if self.migrate is not None:
+            out["need_migration"] = self.migrate
+        return out
+
+
+class DiskPlan(VolumePlan):
+    """A disk of the source, by the name it reports (`/dev/vdb`, `Disk 1`)."""
+
+    partitions: dict[str, VolumePlan] = Field(default_factory=dict)
+
+    def settings(self) -> dict[str, Any]:
+        inner = {name: p.settings() for name, p in self.partitions.items()}
+        return {**super().settings(), **({"physical_volumes": inner} if inner else {})}
+
+
+class VolumeGroupPlan(VolumePlan):
+    """An LVM volume group of the source, by name."""
+
+    logical_volumes: dict[str, VolumePlan] = Field(default_factory=dict)
+
+    def settings(self) -> dict[str, Any]:
+        inner = {name: v.settings() for name, v in self.logical_volumes.items()}
+        return {**super().settings(), **({"logical_volumes": inner} if inner else {})}
+
+
+def _on_destroy(value: str | None) -> str | None:
+    if value is not None and value not in ON_DESTROY:
+        raise ValueError(f"Input should be {_one_of(ON_DESTROY)}")
+    return value
+
+
 class ServerPlan(_Strict):
     """One source server to migrate: found by name or IP; every other field overrides the wave's."""
 
@@ -169,11 +235,25 @@ class ServerPlan(_Strict):
         None, description="The task can run the migration drill of `tested` (set at creation).")
     configurations: dict[str, Any] | None = Field(
         None, description="Special settings of the task, laid over the wave's key by key (null drops one).")
+    disks: dict[str, DiskPlan] = Field(default_factory=dict)
+    volume_groups: dict[str, VolumeGroupPlan] = Field(default_factory=dict)
+    on_destroy: str | None = Field(None, description="What destroy does with the source's record.")
 
     @field_validator("run_state")
     @classmethod
     def _known_run_state(cls, value: str | None) -> str | None:
         return _run_state(value, RUN_STATES)
+
+    @field_validator("on_destroy")
+    @classmethod
+    def _known_on_destroy(cls, value: str | None) -> str | None:
+        return _on_destroy(value)
+
+    def source_settings(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The disk and volume-group settings of its SourceServer (None: none given)."""
+        disks = {name: d.settings() for name, d in self.disks.items()}
+        groups = {name: g.settings() for name, g in self.volume_groups.items()}
+        return disks or None, groups or None
 
     @model_validator(mode="after")
     def _identified(self) -> Self:
@@ -210,12 +290,19 @@ class WavePlan(_Strict):
     upload_logs_to: str | None = Field(None, description="OBS bucket for the Agent logs of a failed task.")
     #: Special settings of every task of the wave (manual 5.10; sms_pulumi.resources.task_configurations).
     configurations: dict[str, Any] | None = None
+    #: What destroy does with the records of its servers (a server may say otherwise).
+    on_destroy: str | None = None
     servers: list[ServerPlan] = Field(..., min_length=1)
 
     @field_validator("run_state")
     @classmethod
     def _known_run_state(cls, value: str) -> str:
         return _run_state(value, RUN_STATES) or value
+
+    @field_validator("on_destroy")
+    @classmethod
+    def _known_on_destroy(cls, value: str | None) -> str | None:
+        return _on_destroy(value)
 
 
 class NodePlan(BaseModel):

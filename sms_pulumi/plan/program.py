@@ -3,18 +3,21 @@
     from sms_pulumi.plan import deploy_plan
     deploy_plan("plan.yaml")
 
-Per server, a Task (with its special settings: the wave's `configurations`, the server's laid over
-them key by key; and its bandwidth windows, a SpeedLimit) named after the server, not its wave:
-moving a server to another wave, renaming a wave or the task changes it in place, and replication
-goes on. Per wave, a Wave resource holds the run state of its tasks and carries it out for all of
-them at once (sms_pulumi.resources.wave); it starts after the bandwidth windows are set. Stacks made
-when resource names were `{wave}-{server}` under a `sms:plan:Wave` component upgrade through aliases,
+Per server, a SourceServer (the plan's project holds it, its disk settings, what destroy does with
+its record), a Task created after it (the target layout SMS recommends follows the disk settings;
+its special settings are the wave's `configurations` with the server's laid over them key by key)
+and its bandwidth windows (a SpeedLimit), named after the server, not its wave: moving a server to
+another wave, renaming a wave or the task changes it in place, and replication goes on. Per wave, a
+Wave resource holds the run state of its tasks and carries it out for all of them at once
+(sms_pulumi.resources.wave); it starts after the bandwidth windows are set. Stacks made when
+resource names were `{wave}-{server}` under a `sms:plan:Wave` component upgrade through aliases,
 with no replacement.
 
 The plan's servers are found with one list of the source servers (not one lookup per server), and
 everything the plan cannot be carried out with (a server SMS does not know, two entries that are one
-server, a server that failed its environment check, no project ID) stops the preview with one line per
-problem pointing into the plan, before anything is created.
+server, a server that failed its environment check, disk settings its source does not allow, no
+project ID) stops the preview with one line per problem pointing into the plan, before anything is
+created.
 """
 
 from __future__ import annotations
@@ -39,9 +42,12 @@ from sms_pulumi.plan.model import (
     ServerPlan,
     WavePlan,
     load_plan,
+    plan_path,
 )
 from sms_pulumi.resources.clients import settings as provider_settings
+from sms_pulumi.resources.clients import sms_client
 from sms_pulumi.resources.migration_project import MigrationProject
+from sms_pulumi.resources.source_server import SourceServer, layout_failures
 from sms_pulumi.resources.speed_limit import SpeedLimit
 from sms_pulumi.resources.task import Task
 from sms_pulumi.resources.task_group import TaskGroup
@@ -65,6 +71,7 @@ class Server:
 class DeployedPlan:
     project: MigrationProject | None = None
     templates: dict[str, Template] = field(default_factory=dict)
+    sources: dict[str, SourceServer] = field(default_factory=dict)  # server key -> source server
     tasks: dict[str, Task] = field(default_factory=dict)  # server key -> task
     speed_limits: dict[str, SpeedLimit] = field(default_factory=dict)
     waves: dict[str, Wave] = field(default_factory=dict)
@@ -92,6 +99,7 @@ def _deploy(plan: Plan, export: bool) -> DeployedPlan:
             "huaweicloud:projectId <id>` (or HW_PROJECT_ID)"
         )
     servers = _find_servers(plan)
+    _check_layouts(plan, servers)
     config = pulumi.Config()
     out = DeployedPlan()
 
@@ -217,6 +225,26 @@ def _find_servers(plan: Plan) -> list[Server]:
     return found
 
 
+def _check_layouts(plan: Plan, servers: Iterable[Server]) -> None:
+    """The disk settings of the plan against each source's registered disks; every problem at once.
+
+    One show per server that has disk settings (and none for the others): the list that found the
+    servers carries no registered disks, only the layout SMS recommends, which leaves out a disk the
+    plan excludes and shows the sizes it sets, so it cannot tell what the source has.
+    """
+    problems = []
+    for server in servers:
+        disks, groups = server.plan.source_settings()
+        if not (disks or groups):
+            continue
+        live = sms_client().show_source(str(server.source.id))
+        at = plan.server_path(server.wave, server.plan)
+        problems += [Problem((*at, *plan_path(path)), message)
+                     for path, message in layout_failures(live, disks or {}, groups or {})]
+    if problems:
+        raise plan.locate(problems)
+
+
 def _matches(entry: ServerPlan, by_name: dict[str, list[SourceServerSummary]],
              by_ip: dict[str, list[SourceServerSummary]]) -> list[SourceServerSummary]:
     candidates = by_name.get(entry.name, []) if entry.name else by_ip.get(str(entry.ip), [])
@@ -270,6 +298,16 @@ def _deploy_server(plan: Plan, server: Server, defaults: dict[str, Any], out: De
     bandwidth = entry.bandwidth or wave.bandwidth
     task_type = entry.type or wave.type or defaults.get("type") or "MIGRATE_BLOCK"
     options = {k: v for k, v in defaults.items() if k != "type" and v is not None}
+    disks, groups = entry.source_settings()
+    source_server = SourceServer(
+        f"{entry.key}-source",
+        source_id=str(source.id),
+        migprojectid=out.project.id if out.project is not None else None,
+        disks=disks,
+        volume_groups=groups,
+        on_destroy=entry.on_destroy or wave.on_destroy,
+    )
+    out.sources[entry.key] = source_server
     task = Task(
         entry.key,
         name=entry.task_name or entry.key,
@@ -283,7 +321,9 @@ def _deploy_server(plan: Plan, server: Server, defaults: dict[str, Any], out: De
         need_migration_test=_task_flag(server, "migration_drill"),
         configurations=_configurations(wave, entry),
         adopt_id=entry.adopt_id,
-        opts=_old_names(server),
+        # After its source's settings: the target disks SMS recommends follow them.
+        opts=pulumi.ResourceOptions.merge(_old_names(server),
+                                          pulumi.ResourceOptions(depends_on=[source_server])),
         **options,
     )
     out.tasks[entry.key] = task

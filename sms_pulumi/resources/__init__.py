@@ -1,10 +1,12 @@
 """The Pulumi resources of sms-pulumi, and what programs use beside them.
 
-    from sms_pulumi.resources import MigrationProject, Template, Task, SpeedLimit, Wave, TaskGroup
+    from sms_pulumi.resources import (MigrationProject, SourceServer, Template, Task, SpeedLimit, Wave,
+                                      TaskGroup)
 
 | module            | what |
 |---|---|
 | migration_project | MigrationProject: `/v3/migprojects` |
+| source_server     | SourceServer: a registered source: its project, disk settings, clean-up |
 | template          | Template: `/v3/vm/templates` |
 | task              | Task: `/v3/tasks`, one source server's migration |
 | speed_limit       | SpeedLimit: a task's bandwidth windows |
@@ -16,7 +18,8 @@
 
 How a resource is made: inputs (`inputs`: the signature of its class declares them), check and diff
 (`_provider`, private), the task lifecycle (`task_lifecycle`), waits (`waiters`), the shared task
-list (`task_index`), the pace of actions (`pacing`), failures reported by the program (`failures`).
+list (`task_index`) and which project holds each source (`memberships`), both one listing shared by
+a process (`listing`), the pace of actions (`pacing`), failures reported by the program (`failures`).
 """
 
 from sms_pulumi.resources.errors import (
@@ -28,6 +31,7 @@ from sms_pulumi.resources.errors import (
     WaitTimeout,
 )
 from sms_pulumi.resources.migration_project import MigrationProject
+from sms_pulumi.resources.source_server import SourceServer
 from sms_pulumi.resources.speed_limit import SpeedLimit
 from sms_pulumi.resources.task import Task
 from sms_pulumi.resources.task_group import TaskGroup
@@ -35,6 +39,6 @@ from sms_pulumi.resources.template import Template
 from sms_pulumi.resources.wave import Wave
 
 __all__ = [
-    "GoneError", "InputError", "MigrationProject", "ProviderError", "SpeedLimit", "StateError", "Task",
-    "TaskGroup", "Template", "WaitFailed", "WaitTimeout", "Wave",
+    "GoneError", "InputError", "MigrationProject", "ProviderError", "SourceServer", "SpeedLimit",
+    "StateError", "Task", "TaskGroup", "Template", "WaitFailed", "WaitTimeout", "Wave",
 ]

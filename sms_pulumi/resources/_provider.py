@@ -14,6 +14,7 @@ any other call, over the `HW_*` environment.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import threading
 import time
@@ -23,7 +24,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import pulumi
 import pulumi.runtime
 import pydantic
-from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+)
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
@@ -148,6 +156,19 @@ def run_state_failures(news: Mapping[str, Any], allowed: Sequence[str]) -> list[
     ):
         failures.append(CheckFailure("wait_timeout", "must be a positive number of seconds"))
     return failures
+
+
+#: Whether this SDK's ReadResult takes inputs (3.2xx; not 3.139): the preview can then name drift.
+READ_TAKES_INPUTS = "inputs" in inspect.signature(ReadResult.__init__).parameters
+
+
+def read_result(id_: str, outs: Mapping[str, Any], fields: Iterable[Field]) -> ReadResult:
+    """A read's answer; with the inputs as the cloud has them now, so that the next preview shows each
+    difference (e.g. a console rename) as a change to make."""
+    if not READ_TAKES_INPUTS:
+        return ReadResult(id_, dict(outs))
+    inputs = {f.name: outs[f.name] for f in fields if outs.get(f.name) is not None}
+    return ReadResult(id_, dict(outs), inputs=inputs)
 
 
 class BaseProvider(ResourceProvider):

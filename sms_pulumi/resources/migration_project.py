@@ -4,7 +4,8 @@ Schema: the wire model `MigProjectSpec` (sms_pulumi.api.models.migprojects); inp
 names. Everything updates in place (`PUT /v3/migprojects/{id}` takes the whole project). `isdefault`
 is managed through `PUT /v3/migprojects/{id}/default`: SMS keeps exactly one default project, so a
 project stops being the default only when another one becomes it, and SMS refuses to delete the
-default project (SMS.7303) — the provider says so before calling the API.
+default project (SMS.7303) — the provider says so before calling the API — or one that still holds
+source servers (SMS.7311): the provider names them (a SourceServer moves its source out on destroy).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Annotated, Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
-from sms_pulumi.api.errors import NotFoundError
+from sms_pulumi.api.errors import ApiError, NotFoundError
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest, MigProject, UpdateMigProjectRequest
+from sms_pulumi.api.models.sources import ListSourceServersQuery
 from sms_pulumi.resources._provider import (
     BaseProvider,
     create_once,
@@ -98,6 +100,16 @@ class MigrationProjectProvider(BaseProvider):
             client.delete_migproject(id_)
         except NotFoundError:
             return
+        except ApiError as exc:
+            if exc.error_code != "SMS.7311":
+                raise
+            held = [f"{s.name} ({s.id})" for s in client.iter_sources(ListSourceServersQuery(migproject=id_))]
+            raise StateError(
+                f"migration project {live.name!r} ({id_}) still holds {len(held)} source server(s), and SMS "
+                f"deletes only an empty project (SMS.7311): {', '.join(held[:10])}. Move them out (a "
+                "SourceServer with on_destroy move_back or delete does it on destroy), or delete them",
+                code="SMS.7311",
+            ) from None
 
 
 def _apply(project_id: str, props: Mapping[str, Any], live: MigProject) -> dict[str, Any]:

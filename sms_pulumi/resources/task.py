@@ -22,7 +22,6 @@ Delete never strands a running migration: a running task is paused (ABORT) first
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
@@ -51,6 +50,7 @@ from sms_pulumi.resources._provider import (
     create_once,
     is_unknown,
     merge,
+    read_result,
     say,
     validation_failures,
 )
@@ -71,7 +71,6 @@ from sms_pulumi.resources.types import TASK, module_and_name
 from sms_pulumi.resources.waiters import StateWaiter
 
 #: Whether this SDK's ReadResult takes inputs (3.2xx; not 3.139): the preview can then name drift.
-_READ_TAKES_INPUTS = "inputs" in inspect.signature(ReadResult.__init__).parameters
 
 
 
@@ -171,12 +170,7 @@ class TaskProvider(BaseProvider):
         live = task_index.snapshot().get(id_)
         if live is None or live.state == TaskState.DELETING:
             return ReadResult(None, {})
-        outs = _outputs(props, live)
-        if not _READ_TAKES_INPUTS:
-            return ReadResult(id_, outs)
-        # Inputs as SMS has them now: the next preview shows each difference, e.g. a console rename.
-        inputs = {f.name: outs[f.name] for f in self.FIELDS if outs.get(f.name) is not None}
-        return ReadResult(id_, outs, inputs=inputs)
+        return read_result(id_, _outputs(props, live), self.FIELDS)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         client = sms_client()

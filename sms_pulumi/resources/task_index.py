@@ -16,19 +16,12 @@ the target's disks): reads keep the stored values of those, and compare what the
 
 from __future__ import annotations
 
-import threading
-import time
-
 from sms_pulumi.api.models.tasks import TaskSummary
-from sms_pulumi.resources.clients import forget_with_clients, sms_client
+from sms_pulumi.resources.clients import sms_client
+from sms_pulumi.resources.listing import SharedListing
 
 #: A snapshot this recent answers reads (seconds): long enough for one refresh of a large wave.
 MAX_AGE = 10.0
-
-_lock = threading.Lock()
-_snapshot: dict[str, TaskSummary] | None = None
-_taken = 0.0
-_before: dict[str, TaskSummary] | None = None
 
 
 def list_all() -> dict[str, TaskSummary]:
@@ -36,37 +29,13 @@ def list_all() -> dict[str, TaskSummary]:
     return {str(t.id): t for t in sms_client().iter_tasks() if t.id}
 
 
-def snapshot() -> dict[str, TaskSummary]:
-    """Every task of the account, by ID, from a list no older than MAX_AGE seconds."""
-    global _snapshot, _taken
-    # Held while listing: the reads that arrive meanwhile wait for this list instead of making theirs.
-    with _lock:
-        if _snapshot is None or time.monotonic() - _taken >= MAX_AGE:
-            _snapshot, _taken = list_all(), time.monotonic()
-        return _snapshot
+_tasks = SharedListing(list_all, MAX_AGE)
 
-
-def before_this_run() -> dict[str, TaskSummary]:
-    """Every task of the account as it was at the first call in this process (listed once)."""
-    global _before
-    with _lock:
-        if _before is None:
-            _before = list_all()
-        return _before
-
-
-def forget() -> None:
-    """A task changed (our create, update, action or delete): the next read lists again."""
-    global _snapshot
-    with _lock:
-        _snapshot = None
-
-
-def reset() -> None:
-    """Forget everything, `before_this_run` included (tests, which are many runs in one process)."""
-    global _snapshot, _before
-    with _lock:
-        _snapshot = _before = None
-
-
-forget_with_clients(reset)
+#: Every task of the account, by ID, from a list no older than MAX_AGE seconds.
+snapshot = _tasks.snapshot
+#: Every task of the account as it was at the first call in this process (listed once).
+before_this_run = _tasks.before_this_run
+#: A task changed (our create, update, action or delete): the next read lists again.
+forget = _tasks.forget
+#: Forget everything, `before_this_run` included (tests, which are many runs in one process).
+reset = _tasks.reset

@@ -11,6 +11,7 @@ MIGRATION_PROJECT = "sms:MigrationProject"
 TEMPLATE = "sms:Template"
 TASK = "sms:Task"
 SPEED_LIMIT = "sms:SpeedLimit"
+SOURCE_SERVER = "sms:SourceServer"
 WAVE = "sms:Wave"
 TASK_GROUP = "oms:TaskGroup"
 

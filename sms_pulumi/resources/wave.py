@@ -35,7 +35,6 @@ stop a migration.
 
 from __future__ import annotations
 
-import inspect
 import statistics
 import threading
 import time
@@ -61,6 +60,7 @@ from sms_pulumi.api.models.tasks import (
 )
 from sms_pulumi.resources import task_index
 from sms_pulumi.resources._provider import (
+    READ_TAKES_INPUTS,
     BaseProvider,
     changed_fields,
     is_unknown,
@@ -106,8 +106,6 @@ LATE_FACTOR = 2.0
 _claimed: set[str] = set()
 _claimed_lock = threading.Lock()
 
-#: Whether this SDK's ReadResult takes inputs (3.2xx; not 3.139): the preview can then name drift.
-_READ_TAKES_INPUTS = "inputs" in inspect.signature(ReadResult.__init__).parameters
 
 
 def _error(task: TaskSummary | TaskDetail) -> dict[str, Any]:
@@ -550,7 +548,7 @@ class WaveProvider(BaseProvider):
         if extras.consistency_results:
             read_consistency(members)
         outs = _outputs(props, members)
-        if not _READ_TAKES_INPUTS:
+        if not READ_TAKES_INPUTS:
             return ReadResult(id_, outs)
         inputs = {f.name: props[f.name] for f in self.FIELDS if props.get(f.name) is not None}
         drift = {m["key"]: m["run_state"] + (f": {m['error']}" if m.get("error") else "")

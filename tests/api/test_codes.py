@@ -27,10 +27,13 @@ _SENT = re.compile(
     r"""(?:error|auth_error|referenced|_refuse|_missing)\(\s*["']((?:SMS|OMS|APIG)\.\d{4})["']"""
 )
 _NAMED = re.compile(r"""CODES\[\s*["']((?:SMS|OMS|APIG)\.\d{4})["']""")
+#: The refusals of a source's disk settings, which the emulator answers from the shared rules.
+_LAYOUT = PACKAGE / "api" / "models" / "source_layout.py"
+_ANY = re.compile(r"""["']((?:SMS|OMS|APIG)\.\d{4})["']""")
 
 
 def _emulator_codes() -> set[str]:
-    found: set[str] = set()
+    found = set(_ANY.findall(_LAYOUT.read_text("utf-8")))
     for path in (PACKAGE / "emulator").rglob("*.py"):
         text = path.read_text("utf-8")
         found |= set(_SENT.findall(text)) | set(_NAMED.findall(text))

@@ -29,8 +29,8 @@ def test_demo_up_again_destroy(tmp_path: Path) -> None:
     try:
         first = demo(state)
         assert first.returncode == 0, first.stdout + first.stderr
-        assert "+ 18 created" in first.stdout
-        assert "1 MigrationProject, 6 SpeedLimit, 6 Task, 2 Template" in first.stdout
+        assert "+ 24 created" in first.stdout
+        assert "1 MigrationProject, 6 SourceServer, 6 SpeedLimit, 6 Task, 2 Template" in first.stdout
         table = [line.split() for line in first.stdout.splitlines() if line.startswith("  wave-")]
         assert [(row[0], row[1], row[2]) for row in table] == [
             ("wave-1", "app-01", "running"), ("wave-1", "web-01", "running"), ("wave-1", "web-02", "running"),
@@ -44,7 +44,7 @@ def test_demo_up_again_destroy(tmp_path: Path) -> None:
         again = demo(state)
         assert again.returncode == 0, again.stdout + again.stderr
         assert f"reusing the emulator at {url}" in again.stderr
-        assert "18 unchanged" in again.stdout
+        assert "24 unchanged" in again.stdout
 
         # The dashboard the demo points to: three reads, each wave's tasks as SMS shows them now.
         status = demo(state, command="status")
@@ -60,7 +60,7 @@ def test_demo_up_again_destroy(tmp_path: Path) -> None:
 
         down = demo(state, "--destroy")
         assert down.returncode == 0, down.stdout + down.stderr
-        assert "- 18 deleted" in down.stdout
+        assert "- 24 deleted" in down.stdout
         assert f"stopped the emulator (pid {pid})" in down.stderr
         assert not (state / "emulator.json").exists()
         with pytest.raises(httpx.ConnectError):

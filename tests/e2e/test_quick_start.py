@@ -35,16 +35,16 @@ def test_the_quick_start_works_as_written(tmp_path: Path) -> None:
         run = run_in_terminal("set -e\n" + "\n".join(commands), cwd=root, env=env)
         assert run.returncode == 0, run.output[-4000:]
         out = run.output
-        assert "+ 6 to create" in out, out[-3000:]
+        assert "+ 8 to create" in out, out[-3000:]
         assert "Do you want to perform this update?" in out, "up asks before it changes anything"
-        assert "+ 6 created" in out, out[-3000:]
+        assert "+ 8 created" in out, out[-3000:]
         # The plan in my-plan, not the demo in the repository root.
         assert "sms-minimal" in out and "sms-demo" not in out
         assert (root / "my-plan" / "Pulumi.dev.yaml").exists()
         objects = json.loads((state / "emulator.json").read_text())
         assert objects["url"].startswith("http://127.0.0.1:")
         down = run_in_terminal("../.venv/bin/sms-pulumi pulumi destroy", cwd=root / "my-plan", env=env)
-        assert down.returncode == 0 and "- 6 deleted" in down.output, down.output[-3000:]
+        assert down.returncode == 0 and "- 8 deleted" in down.output, down.output[-3000:]
     finally:
         info = state / "emulator.json"
         if info.exists():

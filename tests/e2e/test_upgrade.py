@@ -70,8 +70,11 @@ def test_a_stack_of_the_previous_release_upgrades_in_place(
         assert steps.get(("pulumi-python:dynamic/sms:Task", name), "same") in ("same", "update"), steps
     assert steps[("pulumi-python:dynamic/sms:Wave", "wave-1")] == "create"
     assert steps[("sms:plan:Wave", "wave-1")] == "delete"  # the old component: nothing in the cloud
-    creates = [k for k, op in steps.items() if op in ("create", "replace", "create-replacement")]
-    assert creates == [("pulumi-python:dynamic/sms:Wave", "wave-1")], steps
+    creates = {k for k, op in steps.items() if op in ("create", "replace", "create-replacement")}
+    # New since: the Wave, and each server's SourceServer (its source moves into the plan's project).
+    assert creates == {("pulumi-python:dynamic/sms:Wave", "wave-1"),
+                       ("pulumi-python:dynamic/sms:SourceServer", "web-01-source"),
+                       ("pulumi-python:dynamic/sms:SourceServer", "web-02-source")}, steps
     ws.up()
     after = {t["id"]: t for t in objects(emulator, "tasks")}
     assert set(after) == set(before), "the same tasks"

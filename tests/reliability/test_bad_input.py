@@ -30,6 +30,7 @@ from sms_pulumi.api.models.oms import CloudType
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.resources import clients
 from sms_pulumi.resources.migration_project import MigrationProjectProvider
+from sms_pulumi.resources.source_server import SourceServerProvider
 from sms_pulumi.resources.speed_limit import SpeedLimitProvider
 from sms_pulumi.resources.task import TaskProvider
 from sms_pulumi.resources.task_lifecycle import RUN_STATES
@@ -430,7 +431,37 @@ WAVE = Case(
     },
 )
 
-CASES = [PROJECT, TEMPLATE, TASK, SPEED_LIMIT, WAVE]
+SETTING = {"adjust_size": 150 * 1024**3, "need_migration": True}
+BAD_SETTING = st.one_of(
+    non_dict(), unknown_key(SETTING),
+    with_key(SETTING, "adjust_size", bad_int(0, 9223372036854775807)),
+    with_key(SETTING, "need_migration", bad_bool()),
+)
+# No disk settings in the valid inputs: checking them reads the source
+# (tests/resources/test_source_server.py).
+SOURCE = Case(
+    "SourceServer", SourceServerProvider,
+    {"source_id": "src-0001", "migprojectid": "mp-0001", "name": "web-01", "on_destroy": "move_back"},
+    {
+        "source_id": st.one_of(bad_string(255, min_length=1), st.just(ABSENT)),
+        "migprojectid": bad_string(255),
+        "name": st.one_of(not_a_string(), longer_than(64), st.just(""), st.just("web 01!")),
+        "on_destroy": bad_enum({"move_back", "leave", "delete"}),
+        "disks": st.one_of(
+            non_dict(),
+            st.dictionaries(st.sampled_from(["/dev/vda", "Disk 1"]), BAD_SETTING, min_size=1, max_size=2),
+            BAD_SETTING.map(lambda bad: {"/dev/vdb": {"physical_volumes": {"/dev/vdb1": bad}}}),
+            st.just({"/dev/vdb": {"physical_volumes": 5}}),
+        ),
+        "volume_groups": st.one_of(
+            non_dict(),
+            st.dictionaries(st.just("vg_data"), BAD_SETTING, min_size=1, max_size=1),
+            BAD_SETTING.map(lambda bad: {"vg_data": {"logical_volumes": {"lv": bad}}}),
+        ),
+    },
+)
+
+CASES = [PROJECT, SOURCE, TEMPLATE, TASK, SPEED_LIMIT, WAVE]
 if TaskGroupProvider is not None:
     CASES.append(TASK_GROUP)
 CASE_IDS = [c.name for c in CASES]

@@ -15,13 +15,23 @@ from pydantic import BaseModel
 from sms_pulumi.api.models.config import SetConfigSettingRequest
 from sms_pulumi.api.models.migprojects import CreateMigProjectRequest
 from sms_pulumi.api.models.oms import CreateTaskGroupRequest
+from sms_pulumi.api.models.sources import UpdateSourceServerRequest
 from sms_pulumi.api.models.speed_limits import SetSpeedLimitsRequest
 from sms_pulumi.api.models.tasks import CreateTaskRequest
 from sms_pulumi.api.models.templates import TemplateSpec
-from sms_pulumi.resources import MigrationProject, SpeedLimit, Task, TaskGroup, Template, Wave
+from sms_pulumi.resources import (
+    MigrationProject,
+    SourceServer,
+    SpeedLimit,
+    Task,
+    TaskGroup,
+    Template,
+    Wave,
+)
 from sms_pulumi.resources.inputs import SmsResource
 
-RESOURCES: list[type[SmsResource]] = [MigrationProject, Template, Task, SpeedLimit, Wave, TaskGroup]
+RESOURCES: list[type[SmsResource]] = [MigrationProject, SourceServer, Template, Task, SpeedLimit, Wave,
+                                     TaskGroup]
 
 #: Per resource: its wire model, inputs sent under another name (or in the path: None), and wire
 #: fields it does not offer, with the reason.
@@ -32,6 +42,7 @@ WIRE: dict[type[SmsResource], tuple[type[BaseModel], dict[str, str | None], dict
     }),
     Template: (TemplateSpec, {}, {}),
     MigrationProject: (CreateMigProjectRequest, {}, {"id": "SMS chooses the ID"}),
+    SourceServer: (UpdateSourceServerRequest, {"source_id": None}, {}),
     SpeedLimit: (SetSpeedLimitsRequest, {"rules": "speed_limit", "task_id": None}, {}),
     TaskGroup: (CreateTaskGroupRequest, {}, {}),
 }

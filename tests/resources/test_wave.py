@@ -17,6 +17,7 @@ from sms_pulumi.api.models.tasks import TaskAction
 from sms_pulumi.api.sms import SmsClient
 from sms_pulumi.emulator.server import EmulatorServer
 from sms_pulumi.resources import wave as wave_module
+from sms_pulumi.resources._provider import READ_TAKES_INPUTS
 from sms_pulumi.resources.task import TaskProvider
 from sms_pulumi.resources.task_lifecycle import ACTIONS, GOALS, effective_run_state
 from sms_pulumi.resources.template import TemplateProvider
@@ -196,7 +197,7 @@ def test_paused_outside_pulumi_is_drift_and_up_resumes(provider_env: EmulatorSer
     result = W().read(created.id, engine({**created.outs, PROVIDER_KEY: "p"}))
     outs = dict(result.outs or {})
     assert members(outs) == {"web-01": "stopped", "web-02": "running"}
-    if wave_module._READ_TAKES_INPUTS:
+    if READ_TAKES_INPUTS:
         # What the next preview shows: the drift, by task.
         assert (result.inputs or {})["drift"] == {"web-01": "stopped"}
     assert diff(W(), created.id, outs, wave(tasks)).changes is True

@@ -193,7 +193,8 @@ def test_consistency_results_are_read_when_asked(provider_env: EmulatorServer, s
 def test_a_failure_uploads_the_agent_logs(provider_env: EmulatorServer, sms: SmsClient) -> None:
     tasks = make_tasks(sms, "web-01")
     sms.task_action(tasks["web-01"], TaskAction.START)
-    provider_env.admin.fail_task(tasks["web-01"], after_ms=2000, error_code="SMS.3802",
+    # A simulated minute (0.3 s) into the copy: the wave has seen the task healthy by then.
+    provider_env.admin.fail_task(tasks["web-01"], after_ms=60_000, error_code="SMS.3802",
                                  error_msg="Disk full on the target.")
     created = create(W(), wave(tasks, "cut_over", upload_logs_to="sms-logs"))
     failure = created.outs["failures"]["web-01"]

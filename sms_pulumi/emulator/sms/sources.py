@@ -207,10 +207,7 @@ async def update_source(request: Request, source_id: str) -> JSONResponse:
         if body.migprojectid is not None:
             views.require(tx, MigProjectRecord, body.migprojectid, referenced=True)
             source.migproject_id = body.migprojectid
-        if body.disks is not None:
-            layout.change_disks(source, body.disks)
-        if body.volume_groups is not None:
-            layout.change_volume_groups(source, body.volume_groups)
+        layout.change(source, body.disks, body.volume_groups)
         if body.name is not None:
             source.body["name"] = body.name
         tx.put(source)

@@ -609,6 +609,17 @@ def _announce(olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
                  "each clone is a server of its own, billed until you delete it")
         else:
             warn(f"wave {name}: tested runs the migration drill of {len(keys)} task(s) ({listed(keys)})")
+    retry_changed = plain(olds.get("retry")) != plain(news.get("retry"))
+    for key, member in sorted(before.items()):
+        error = (member or {}).get("error")
+        if wishes.get(key) in (None, "not_managed", "stopped") or (member or {}).get("run_state") != "failed":
+            continue
+        again = bool(member.get("restarted_after")) and str(member["restarted_after"]) in str(error)
+        if again and not retry_changed:
+            warn(f"wave {name}: task {key} failed again after its restart ({error}): up fails with this "
+                 "error; fix the cause, then change the wave's `retry` to start it again")
+        else:
+            warn(f"wave {name}: task {key} failed ({error}): up starts it again")
     if plain(olds.get("resync")) != plain(news.get("resync")):
         done = sorted(k for k, m in before.items() if (m or {}).get("state") == TaskState.MIGRATE_SUCCESS)
         if done:

@@ -214,6 +214,9 @@ def test_the_preview_names_drift_and_failures(
     assert "SMS.6513" in refreshed.stdout, refreshed.stdout
     text = preview_text(ws)
     assert 'web-02: "failed: SMS.6513: The source disk is full.' in text, text
+    plain = ws.run("preview", "--non-interactive", *ws.stack_args).stdout  # no --diff: said as a warning
+    assert "task web-02 failed (SMS.6513: The source disk is full." in plain, plain
+    assert "up starts it again" in plain, plain
     # `up` says what failed before it restarts it; the wave gets there.
     done = ws.up()
     assert "task web-02 had failed (SMS.6513: The source disk is full." in done.stdout + done.stderr

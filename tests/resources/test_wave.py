@@ -281,6 +281,11 @@ def test_a_task_failing_again_with_the_same_error_is_not_restarted_again(
     provider_env.admin.fail_task(task_id, **error)
     _, outs = read(W(), created.id, created.outs)
     assert members(outs) == {"web-01": "failed"}
+    # The preview names it and says what `up` will do.
+    assert diff(W(), created.id, outs, wave(tasks)).changes is True
+    said = capsys.readouterr().err
+    assert "wave wave-1: task web-01 failed (SMS.6513: The source disk is full." in said, said
+    assert "up starts it again" in said, said
     # The next `up` says what failed, and starts it again once.
     outs = update(W(), created.id, outs, wave(tasks))
     said = capsys.readouterr().err
@@ -289,6 +294,12 @@ def test_a_task_failing_again_with_the_same_error_is_not_restarted_again(
     # The cause is not fixed: it fails the same way again. From now on `up` reports it, and leaves it.
     provider_env.admin.fail_task(task_id, **error)
     _, outs = read(W(), created.id, outs)
+    diff(W(), created.id, outs, wave(tasks))
+    said = capsys.readouterr().err
+    assert "task web-01 failed again after its restart (SMS.6513: The source disk is full." in said, said
+    assert "up fails with this error; fix the cause, then change the wave's `retry`" in said, said
+    diff(W(), created.id, outs, wave(tasks, retry=1))
+    assert "up starts it again" in capsys.readouterr().err
     for _ in range(2):
         provider_env.admin.clear_requests()
         outs = update(W(), created.id, outs, wave(tasks))
